@@ -1,0 +1,83 @@
+# ecap: see README.md.  make, make check, make bench, make install.
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+include mk/flags.mk
+
+BIN = \
+	bin/ecap-frame \
+	bin/merkle
+
+LIBOBJ = \
+	lib/err.o \
+	lib/frame.o \
+	lib/hex.o \
+	lib/json.o \
+	lib/merkle.o \
+	lib/parse.o \
+	lib/sha256.o \
+	lib/xio.o
+
+LIBHDR = \
+	lib/err.h \
+	lib/frame.h \
+	lib/hex.h \
+	lib/json.h \
+	lib/merkle.h \
+	lib/parse.h \
+	lib/sha256.h \
+	lib/xio.h
+
+MAN1 = \
+	man/ecap-frame.1 \
+	man/merkle.1
+
+MAN5 = \
+	man/ecap-frame.5
+
+all: $(BIN)
+
+# Objects are rebuilt whenever the compiler or its flags change (say SANITIZE=1).
+.build-flags: FORCE
+	@echo '$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(LDLIBS)' > $@.new; \
+	if cmp -s $@.new $@; then rm -f $@.new; else mv -f $@.new $@; fi
+
+lib/libecap.a: $(LIBOBJ)
+	rm -f $@
+	$(AR) $(ARFLAGS) $@ $(LIBOBJ)
+
+$(LIBOBJ): $(LIBHDR) .build-flags VERSION
+
+.SUFFIXES: .c .o
+.c.o:
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BIN): lib/libecap.a $(LIBHDR) .build-flags
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $@.c lib/libecap.a $(LDLIBS)
+
+install: all
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1 \
+		$(DESTDIR)$(MANPREFIX)/man5 $(DESTDIR)$(SHAREDIR)
+	$(INSTALL) -m 755 $(BIN) $(DESTDIR)$(BINDIR)
+	$(INSTALL) -m 644 $(MAN1) $(DESTDIR)$(MANPREFIX)/man1
+	$(INSTALL) -m 644 $(MAN5) $(DESTDIR)$(MANPREFIX)/man5
+	cd share && find . -type f | sort | while read -r f; do \
+		$(INSTALL) -D -m 644 "$$f" "$(DESTDIR)$(SHAREDIR)/$$f" || exit 1; done
+
+uninstall:
+	for b in $(BIN); do rm -f $(DESTDIR)$(BINDIR)/$${b#bin/}; done
+	for m in $(MAN1); do rm -f $(DESTDIR)$(MANPREFIX)/man1/$${m#man/}; done
+	for m in $(MAN5); do rm -f $(DESTDIR)$(MANPREFIX)/man5/$${m#man/}; done
+	rm -rf $(DESTDIR)$(SHAREDIR)
+
+clean:
+	rm -f $(BIN) $(LIBOBJ) lib/libecap.a .build-flags .build-flags.new
+	rm -rf t/fuzz/*-fuzzer t/tmp
+
+FORCE:
+
+include mk/deps.mk
+include mk/test.mk
+include mk/bench.mk
+
+.PHONY: all install uninstall clean FORCE

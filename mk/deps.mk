@@ -1,0 +1,40 @@
+# Debian packages the toolkit builds, tests and benchmarks with.
+# `make deps` installs what is missing (apt-get); it does nothing when all are there.
+DEPS = \
+	bats \
+	bats-assert \
+	bats-file \
+	bats-support \
+	clang \
+	coreutils \
+	file \
+	gcc \
+	libc6-dev \
+	libclang-rt-14-dev \
+	libjansson-dev \
+	make \
+	nettle-dev \
+	openssl \
+	pkg-config
+
+# Why each is here:
+#   nettle-dev          SHA-256 with the x86 SHA extensions (lib/sha256.c), hex (lib/hex.c)
+#   libjansson-dev      every --json output (lib/json.c)
+#   bats, bats-*        the test suite in t/
+#   clang, libclang-rt-14-dev   libFuzzer targets in t/fuzz (make fuzz)
+#   file                t/ checks the magic(5) entry in share/
+#   openssl, coreutils  make bench compares against openssl dgst and sha256sum
+
+SUDO = $$( [ "$$(id -u)" = 0 ] || echo sudo )
+
+deps:
+	@missing=$$(for p in $(DEPS); do \
+		dpkg-query -W -f='$${Status}\n' "$$p" 2>/dev/null | grep -q '^install ok installed' || echo "$$p"; \
+	done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		$(SUDO) apt-get update -q && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	else echo "make deps: all $(words $(DEPS)) packages are installed"; fi
+
+.PHONY: deps

@@ -1,0 +1,34 @@
+# Toolchain, flags and install paths.  Override on the command line:
+#   make CC=clang   make SANITIZE=1 check   make install PREFIX=/usr DESTDIR=/tmp/pkg
+
+PREFIX    = /usr/local
+BINDIR    = $(PREFIX)/bin
+MANPREFIX = $(PREFIX)/share/man
+SHAREDIR  = $(PREFIX)/share/ecap
+DESTDIR   =
+
+CC        = cc
+AR        = ar
+ARFLAGS   = rcD
+INSTALL   = install
+
+VERSION  := $(shell cat VERSION)
+
+WARN      = -Wall -Wextra -Wshadow -Wformat=2 -Wpointer-arith -Wcast-qual \
+            -Wwrite-strings -Wstrict-prototypes -Wmissing-prototypes -Wvla \
+            -Wundef -Wnull-dereference
+OPT       = -O2 -g
+# Reproducible: no build paths or dates in the objects.
+REPRO     = -ffile-prefix-map=$(CURDIR)=. -fdebug-prefix-map=$(CURDIR)=.
+CPPFLAGS  = -D_GNU_SOURCE -DECAP_VERSION='"$(VERSION)"' -Ilib
+CFLAGS    = -std=c11 $(OPT) $(WARN) $(REPRO) -pthread -fstack-protector-strong \
+            -D_FORTIFY_SOURCE=2 -fPIE
+LDFLAGS   = -pthread -pie -Wl,-z,relro,-z,now
+LDLIBS    = -lnettle -ljansson
+
+# make SANITIZE=1: AddressSanitizer and UndefinedBehaviorSanitizer, failing on any report.
+ifeq ($(SANITIZE),1)
+OPT       = -O1 -g -fno-omit-frame-pointer
+CFLAGS   += -fsanitize=address,undefined -fno-sanitize-recover=all -U_FORTIFY_SOURCE
+LDFLAGS  += -fsanitize=address,undefined
+endif

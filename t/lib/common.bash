@@ -1,0 +1,53 @@
+# Loaded by every test: assertions, our programs first on PATH, a private home.
+T_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+BATS_LIB="${BATS_LIB:-/usr/lib/bats}"
+load "$BATS_LIB/bats-support/load"
+load "$BATS_LIB/bats-assert/load"
+load "$BATS_LIB/bats-file/load"
+bats_require_minimum_version 1.5.0
+
+PATH="$T_ROOT/bin:$PATH"
+export HOME="$BATS_TEST_TMPDIR/home"
+export XDG_CONFIG_HOME="$HOME/.config" XDG_STATE_HOME="$HOME/.local/state"
+export XDG_DATA_HOME="$HOME/.local/share" XDG_CACHE_HOME="$HOME/.cache"
+export LC_ALL=C TZ=UTC
+unset $(env | sed -n 's/^\(ECAP_[A-Z_]*\)=.*/\1/p')
+mkdir -p "$HOME"
+cd "$BATS_TEST_TMPDIR" || exit 1
+
+DATA="$T_ROOT/t/data"
+
+# unhex HEX: print the bytes that HEX spells.
+unhex() {
+	printf '%s' "$1" | sed 's/../\\x&/g' | xargs -0 printf '%b'
+}
+
+# rfc6962_leaves: write the eight RFC 6962 test leaves to leaf0..leaf7.
+rfc6962_leaves() {
+	local i=0 hex
+	while IFS= read -r hex; do
+		unhex "$hex" > "leaf$i"
+		i=$((i + 1))
+	done < "$DATA/rfc6962/leaves"
+}
+
+# rfc6962_stream N: a frame stream holding the first N test leaves, one a DATA frame.
+rfc6962_stream() {
+	local n=$1 k files=()
+	for ((k = 0; k < n; k++)); do files+=("leaf$k"); done
+	if ((n == 0)); then
+		ecap-frame wrap < /dev/null > tree0
+	else
+		ecap-frame wrap --each "${files[@]}" > "tree$n"
+	fi
+}
+
+# root_of N: the published root of the first N test leaves.
+root_of() {
+	awk -v n="$1" '$1 == n { print $2 }' "$DATA/rfc6962/roots"
+}
+
+# file_size FILE: its size in bytes.
+file_size() {
+	stat -c %s "$1"
+}
