@@ -76,6 +76,7 @@ clean:
 
 FORCE:
 
+include mk/demo.mk
 include mk/deps.mk
 include mk/test.mk
 include mk/bench.mk

@@ -172,7 +172,7 @@ hash_input(const struct opts *o, struct tree *t, const char *path)
 		unsigned char *map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
 
 		if (map != MAP_FAILED) {
-			madvise(map, size, MADV_SEQUENTIAL | MADV_WILLNEED);
+			madvise(map, size, MADV_SEQUENTIAL);
 			while (pos < size) {
 				n = cut(o, map + pos, size - pos, 1, sp, &used);
 				add_spans(o, t, sp, n, hb, 0, map);

@@ -1,9 +1,34 @@
-# make check: the bats suite in t/ against the programs in bin/.
+# make check: the bats suite in t/ against the programs in bin/, ending with
+# one line "check: N passed, N failed, N skipped".
 BATS      = bats
 BATSFLAGS = --print-output-on-failure
 TESTS     = t/*.bats
 
 check: all
-	$(BATS) $(BATSFLAGS) $(TESTS)
+	@tap=$$(mktemp) && rc=$$(mktemp) && trap 'rm -f "$$tap" "$$rc"' EXIT && \
+	{ $(BATS) $(BATSFLAGS) --formatter tap $(TESTS); echo $$? > "$$rc"; } | tee "$$tap" && \
+	ok=$$(grep -c '^ok ' "$$tap"); skip=$$(grep -c '^ok .* # skip' "$$tap"); \
+	bad=$$(grep -c '^not ok ' "$$tap"); \
+	echo "check$(if $(filter 1,$(SANITIZE)),-sanitize): $$((ok - skip)) passed, $$bad failed, $$skip skipped"; \
+	[ "$$(cat "$$rc")" = 0 ] && [ "$$bad" = 0 ] && [ "$$ok" -gt 0 ]
 
-.PHONY: check
+# make repro: build the tree twice, in two directories of different names and
+# depths, and show the programs and the library are byte-identical.
+REPRO_FILES = bin/* lib/libecap.a
+
+repro:
+	@d=$$(mktemp -d) && trap 'rm -rf "$$d"' EXIT && \
+	for where in one/ecap second-build/x/y/src; do \
+		mkdir -p "$$d/$$where" && \
+		git ls-files -z --cached --others --exclude-standard | \
+			xargs -0 cp --parents -t "$$d/$$where" && \
+		$(MAKE) -s -C "$$d/$$where" CC='$(CC)' all > /dev/null || exit 1; \
+	done && \
+	cd "$$d/one/ecap" && status=0 && \
+	for f in $$(ls -d $(REPRO_FILES) | grep -v '\.c$$'); do \
+		if cmp -s "$$f" "$$d/second-build/x/y/src/$$f"; then \
+			echo "identical  $$(sha256sum "$$f")"; \
+		else echo "DIFFERENT  $$f"; status=1; fi; \
+	done && exit $$status
+
+.PHONY: check repro

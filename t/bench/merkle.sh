@@ -1,0 +1,48 @@
+#!/bin/sh
+# make bench: merkle against openssl dgst -sha256 and sha256sum on one file
+# (1 GiB unless BENCH_MIB says otherwise), each run BENCH_RUNS times from a
+# warm page cache; the best run of each counts.  Prints seconds and ratios.
+set -eu
+top=$(cd "$(dirname "$0")/../.." && pwd)
+mib=${BENCH_MIB:-1024}
+runs=${BENCH_RUNS:-5}
+dir=$(mktemp -d "${TMPDIR:-/tmp}/ecap-bench.XXXXXX")
+trap 'rm -rf "$dir"' EXIT INT TERM
+file=$dir/data
+
+head -c "$((mib * 1048576))" /dev/urandom > "$file"
+cat "$file" > /dev/null
+
+# best SECONDS of running "$@" $runs times, output discarded
+best() {
+	b=""
+	n=0
+	while [ "$n" -lt "$runs" ]; do
+		s=$(date +%s%N)
+		"$@" > /dev/null
+		e=$(date +%s%N)
+		t=$((e - s))
+		if [ -z "$b" ] || [ "$t" -lt "$b" ]; then b=$t; fi
+		n=$((n + 1))
+	done
+	echo "$b"
+}
+
+m=$(best "$top/bin/merkle" "$file")
+m1=$(best "$top/bin/merkle" -j 1 "$file")
+o=$(best openssl dgst -sha256 "$file")
+s=$(best sha256sum "$file")
+
+awk -v mib="$mib" -v runs="$runs" -v cpus="$(nproc)" -v m="$m" -v m1="$m1" -v o="$o" -v s="$s" 'BEGIN {
+	printf "merkle: %d MiB file, best of %d runs, %d CPUs\n", mib, runs, cpus
+	printf "  %-28s %8s %10s %12s\n", "tool", "seconds", "MiB/s", "merkle is"
+	row("merkle (all CPUs)", m)
+	row("merkle -j 1", m1)
+	row("openssl dgst -sha256", o)
+	row("sha256sum", s)
+	printf "  target: merkle at least 2.00x faster than openssl dgst -sha256: %.2fx, %s\n",
+	    o / m, (o / m >= 2 ? "met" : "NOT met")
+}
+function row(name, ns) {
+	printf "  %-28s %8.3f %10.0f %11.2fx\n", name, ns / 1e9, mib / (ns / 1e9), ns / m
+}'
