@@ -52,8 +52,8 @@ $(LIBOBJ): $(LIBHDR) .build-flags VERSION
 .c.o:
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(BIN): lib/libecap.a $(LIBHDR) .build-flags
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $@.c lib/libecap.a $(LDLIBS)
+bin/%: bin/%.c lib/libecap.a $(LIBHDR) .build-flags
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< lib/libecap.a $(LDLIBS)
 
 install: all
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1 \
@@ -72,7 +72,7 @@ uninstall:
 
 clean:
 	rm -f $(BIN) $(LIBOBJ) lib/libecap.a .build-flags .build-flags.new
-	rm -rf t/fuzz/*-fuzzer t/tmp
+	rm -rf t/fuzz/*-fuzzer t/fuzz/corpus-* t/tmp
 
 FORCE:
 
@@ -80,5 +80,6 @@ include mk/demo.mk
 include mk/deps.mk
 include mk/test.mk
 include mk/bench.mk
+include mk/fuzz.mk
 
 .PHONY: all install uninstall clean FORCE

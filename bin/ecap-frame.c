@@ -14,14 +14,16 @@
 #include "xio.h"
 
 static noreturn void
-usage(void)
+usage(int status)
 {
-	fprintf(stderr,
+	fprintf(status == ECAP_EXIT_OK ? stdout : stderr,
 	    "usage: ecap-frame list [--json] [FILE]\n"
 	    "       ecap-frame check [-q] [FILE]\n"
 	    "       ecap-frame dump (-i INDEX | -t TYPE) [-o OUT] [FILE]\n"
 	    "       ecap-frame wrap [-t TYPE] [-s BYTES | --each] [-o OUT] [FILE...]\n");
-	exit(ECAP_EXIT_ERR);
+	if (status == ECAP_EXIT_OK && fflush(stdout) == EOF)
+		ecap_err(ECAP_EXIT_ERR, "stdout");
+	exit(status);
 }
 
 struct opts {
@@ -37,7 +39,7 @@ static const char *
 input_name(int argc, char **argv)
 {
 	if (argc > 1)
-		usage();
+		usage(ECAP_EXIT_ERR);
 	return argc == 1 ? argv[0] : "-";
 }
 
@@ -114,8 +116,49 @@ cmd_check(const struct opts *o, const char *path)
 	if (!o->quiet)
 		printf("%s: OK, %s/%u, %llu frames, %llu bytes\n", r.name, r.format, r.version,
 		    (unsigned long long)frames, (unsigned long long)r.off);
+	if (fflush(stdout) == EOF)
+		ecap_err(ECAP_EXIT_ERR, "stdout");
 	ecap_frame_reader_free(&r);
 	return ECAP_EXIT_OK;
+}
+
+/*
+ * Payloads on their way out.  To a file (-o), they go straight into the
+ * temporary that appears only once the stream verified.  To stdout, they are
+ * held until the next checkpoint or END has matched: nothing unverified is
+ * released.
+ */
+struct sink {
+	struct ecap_out out;
+	int hold;
+	unsigned char *held;
+	size_t len, cap;
+};
+
+static void
+sink_put(struct sink *k, const unsigned char *p, size_t n)
+{
+	if (n == 0)
+		return;
+	if (!k->hold) {
+		ecap_writeall(k->out.fd, p, n, ecap_displayname(k->out.path, 1));
+		return;
+	}
+	if (k->cap - k->len < n) {
+		while (k->cap - k->len < n)
+			k->cap = k->cap ? 2 * k->cap : 65536;
+		k->held = ecap_xrealloc(k->held, k->cap);
+	}
+	memcpy(k->held + k->len, p, n);
+	k->len += n;
+}
+
+static void
+sink_release(struct sink *k)
+{
+	if (k->hold && k->len > 0)
+		ecap_writeall(k->out.fd, k->held, k->len, ecap_displayname(k->out.path, 1));
+	k->len = 0;
 }
 
 static int
@@ -123,39 +166,48 @@ cmd_dump(const struct opts *o, const char *path)
 {
 	struct ecap_frame_reader r;
 	struct ecap_frame f;
-	struct ecap_out out;
-	unsigned char *held = NULL;
-	size_t heldlen = 0;
+	struct sink k = { .hold = o->out == NULL };
 	uint64_t i = 0;
 	int fd, found = 0;
 
 	if (o->have_index == (o->type != NULL))
-		usage();
+		usage(ECAP_EXIT_ERR);
 	fd = ecap_xopen(path, O_RDONLY);
 	ecap_frame_reader_fd(&r, fd, ecap_displayname(path, 0),
 	    ECAP_FRAME_ANYTYPE | ECAP_FRAME_ANCILLARY);
-	ecap_out_open(&out, o->out ? o->out : "-");
+	ecap_out_open(&k.out, o->out ? o->out : "-");
 	for (; ecap_frame_xread(&r, &f) > 0; i++) {
-		if (o->type != NULL && memcmp(f.type, o->type, 4) == 0) {
-			ecap_writeall(out.fd, f.data, f.len, ecap_displayname(out.path, 1));
-			found = 1;
-		} else if (o->have_index && i == o->index) {
-			/* Held until the END hash has been checked. */
-			held = ecap_xmalloc(f.len);
-			memcpy(held, f.data, f.len);
-			heldlen = f.len;
+		if ((o->type != NULL && memcmp(f.type, o->type, 4) == 0) ||
+		    (o->have_index && i == o->index)) {
+			sink_put(&k, f.data, f.len);
 			found = 1;
 		}
+		if (strcmp(f.type, "CHKP") == 0 || strcmp(f.type, "END ") == 0)
+			sink_release(&k);
 	}
 	if (o->have_index && !found)
 		ecap_errx(ECAP_EXIT_ERR, "%s: no frame %llu: the stream has %llu frames", r.name,
 		    (unsigned long long)o->index, (unsigned long long)i);
-	if (held != NULL)
-		ecap_writeall(out.fd, held, heldlen, ecap_displayname(out.path, 1));
-	ecap_out_commit(&out);
-	free(held);
+	ecap_out_commit(&k.out);
+	free(k.held);
 	ecap_frame_reader_free(&r);
 	return ECAP_EXIT_OK;
+}
+
+/* wrap puts a checkpoint after every this many payload bytes that more data follows. */
+#define CHECKPOINT_BYTES	(16u << 20)
+
+static void
+put(struct ecap_frame_writer *w, const char *type, const unsigned char *buf, size_t n)
+{
+	static uint64_t since;
+
+	if (since >= CHECKPOINT_BYTES) {
+		ecap_frame_checkpoint(w);
+		since = 0;
+	}
+	ecap_frame_write(w, type, buf, n);
+	since += n;
 }
 
 static void
@@ -170,11 +222,11 @@ wrap_fd(struct ecap_frame_writer *w, const struct opts *o, int fd, const char *n
 		if (n > ECAP_FRAME_MAX)
 			ecap_errx(ECAP_EXIT_ERR, "%s: larger than a frame (%u bytes)", name,
 			    ECAP_FRAME_MAX);
-		ecap_frame_write(w, o->type, buf, n);
+		put(w, o->type, buf, n);
 		return;
 	}
 	while ((n = ecap_readall(fd, buf, o->size, name)) > 0)
-		ecap_frame_write(w, o->type, buf, n);
+		put(w, o->type, buf, n);
 }
 
 static int
@@ -225,31 +277,32 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = { .size = 65536 };
+	unsigned char seen[256] = { 0 };
 	const char *cmd;
 	int ch, have_size = 0;
 
 	ecap_setprogname(argv[0]);
 	while ((ch = getopt_long(argc, argv, "+hi:o:qs:t:", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'h': usage();
+		case 'h': usage(ECAP_EXIT_OK);
 		case 'V': ecap_print_version();
-		default: usage();
+		default: usage(ECAP_EXIT_ERR);
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc < 1)
-		usage();
+		usage(ECAP_EXIT_ERR);
 	cmd = argv[0];
 	optind = 0;	/* glibc: start over on the new argv, from argv[1] */
 	while ((ch = getopt_long(argc, argv, "hi:o:qs:t:", longopts, NULL)) != -1) {
+		if (strchr("iost", ch) != NULL && seen[ch]++)
+			ecap_errx(ECAP_EXIT_ERR, "-%c given twice", ch);
 		switch (ch) {
 		case 'J': o.json = 1; break;
 		case 'E': o.each = 1; break;
 		case 'q': o.quiet = 1; break;
 		case 'o':
-			if (o.out != NULL)
-				ecap_errx(ECAP_EXIT_ERR, "-o given twice");
 			o.out = optarg;
 			break;
 		case 'i':
@@ -267,9 +320,9 @@ main(int argc, char *argv[])
 				ecap_errx(ECAP_EXIT_ERR, "-t: not a frame type: '%s'", optarg);
 			o.type = optarg;
 			break;
-		case 'h': usage();
+		case 'h': usage(ECAP_EXIT_OK);
 		case 'V': ecap_print_version();
-		default: usage();
+		default: usage(ECAP_EXIT_ERR);
 		}
 	}
 	argc -= optind;
@@ -277,24 +330,24 @@ main(int argc, char *argv[])
 	/* Each command takes only its own options. */
 	if (strcmp(cmd, "list") == 0) {
 		if (o.each || o.quiet || o.out || o.have_index || o.type || have_size)
-			usage();
+			usage(ECAP_EXIT_ERR);
 		return cmd_list(&o, input_name(argc, argv));
 	}
 	if (strcmp(cmd, "check") == 0) {
 		if (o.json || o.each || o.out || o.have_index || o.type || have_size)
-			usage();
+			usage(ECAP_EXIT_ERR);
 		return cmd_check(&o, input_name(argc, argv));
 	}
 	if (strcmp(cmd, "dump") == 0) {
 		if (o.json || o.each || o.quiet || have_size)
-			usage();
+			usage(ECAP_EXIT_ERR);
 		return cmd_dump(&o, input_name(argc, argv));
 	}
 	if (strcmp(cmd, "wrap") == 0) {
 		if (o.json || o.quiet || o.have_index || (o.each && have_size))
-			usage();
+			usage(ECAP_EXIT_ERR);
 		return cmd_wrap(&o, argc, argv);
 	}
 	ecap_warnx("unknown command '%s'", cmd);
-	usage();
+	usage(ECAP_EXIT_ERR);
 }

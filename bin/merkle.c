@@ -22,9 +22,9 @@
 #define LEAF_MAX	(16u << 20)	/* largest -s, bytes */
 
 static noreturn void
-usage(void)
+usage(int status)
 {
-	fprintf(stderr,
+	fprintf(status == ECAP_EXIT_OK ? stdout : stderr,
 	    "usage: merkle [-s BYTES | -s line | -t TYPE] [-j THREADS] [--json] [FILE...]\n"
 	    "       merkle --leaves [-s BYTES | -s line | -t TYPE] [--json] [FILE]\n"
 	    "       merkle proof [-s BYTES | -s line | -t TYPE] [--json] INDEX [FILE]\n"
@@ -33,7 +33,9 @@ usage(void)
 	    "                     [--leaf-hash HEX | LEAFFILE]\n"
 	    "       merkle verify-consistency --old-size M --old-root HEX\n"
 	    "                     --new-size N --new-root HEX [PROOFFILE]\n");
-	exit(ECAP_EXIT_ERR);
+	if (status == ECAP_EXIT_OK && fflush(stdout) == EOF)
+		ecap_err(ECAP_EXIT_ERR, "stdout");
+	exit(status);
 }
 
 enum split { SPLIT_BYTES, SPLIT_LINE, SPLIT_FRAME };
@@ -258,7 +260,7 @@ cmd_root(const struct opts *o, int argc, char **argv)
 		argv = dash;
 	}
 	if (o->leaves && argc > 1)
-		usage();
+		usage(ECAP_EXIT_ERR);
 	for (i = 0; i < argc; i++) {
 		struct tree t = { .keep = o->leaves };
 		ecap_merkle_hash root;
@@ -322,7 +324,7 @@ cmd_proof(const struct opts *o, int argc, char **argv)
 	int n, i;
 
 	if (argc < 1 || argc > 2)
-		usage();
+		usage(ECAP_EXIT_ERR);
 	index = number("INDEX", argv[0]);
 	path = argc == 2 ? argv[1] : "-";
 	hash_input(o, &t, path);
@@ -354,7 +356,7 @@ cmd_consistency(const struct opts *o, int argc, char **argv)
 	int n, i;
 
 	if (argc < 2 || argc > 3)
-		usage();
+		usage(ECAP_EXIT_ERR);
 	old = number("OLD", argv[0]);
 	new = number("NEW", argv[1]);
 	if (old > new)
@@ -408,7 +410,7 @@ cmd_verify(const struct opts *o, int argc, char **argv)
 	int want;
 
 	if (argc > 1 || (argc == 1 && o->leaf_hash != NULL))
-		usage();
+		usage(ECAP_EXIT_ERR);
 	hash_arg(root, "--root", o->root);
 	index = number("--index", o->index);
 	size = number("--size", o->size);
@@ -466,7 +468,7 @@ cmd_verify_consistency(const struct opts *o, int argc, char **argv)
 	int want;
 
 	if (argc > 1)
-		usage();
+		usage(ECAP_EXIT_ERR);
 	old = number("--old-size", o->old_size);
 	new = number("--new-size", o->new_size);
 	hash_arg(oldroot, "--old-root", o->old_root);
@@ -517,7 +519,7 @@ main(int argc, char *argv[])
 	struct opts o = { .split = SPLIT_BYTES, .leafsize = 65536 };
 	const char **slot;
 	enum cmd cmd = ROOT;
-	int ch, tree_opts = 0, verify_opts = 0, c;
+	int ch, tree_opts = 0, verify_opts = 0, seen_j = 0, c;
 	long ncpu;
 
 	ecap_setprogname(argv[0]);
@@ -532,6 +534,10 @@ main(int argc, char *argv[])
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	o.threads = ncpu < 1 ? 1 : ncpu > 64 ? 64 : ncpu;
 	while ((ch = getopt_long(argc, argv, "hj:s:t:", longopts, NULL)) != -1) {
+		if ((ch == 's' || ch == 't') && tree_opts != 0)
+			ecap_errx(ECAP_EXIT_ERR, "only one -s or -t may be given");
+		if (ch == 'j' && seen_j++)
+			ecap_errx(ECAP_EXIT_ERR, "-j given twice");
 		slot = NULL;
 		switch (ch) {
 		case 's':
@@ -571,9 +577,9 @@ main(int argc, char *argv[])
 		case O_OLD_ROOT: slot = &o.old_root; break;
 		case O_NEW_SIZE: slot = &o.new_size; break;
 		case O_NEW_ROOT: slot = &o.new_root; break;
-		case 'h': usage();
+		case 'h': usage(ECAP_EXIT_OK);
 		case 'V': ecap_print_version();
-		default: usage();
+		default: usage(ECAP_EXIT_ERR);
 		}
 		if (slot != NULL) {
 			if (*slot != NULL)
@@ -585,32 +591,30 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (tree_opts == 3)
-		ecap_errx(ECAP_EXIT_ERR, "-s and -t cannot be used together");
 	/* Each command takes only its own options. */
 	switch (cmd) {
 	case ROOT:
 		if (verify_opts)
-			usage();
+			usage(ECAP_EXIT_ERR);
 		return cmd_root(&o, argc, argv);
 	case PROOF:
 		if (verify_opts || o.leaves)
-			usage();
+			usage(ECAP_EXIT_ERR);
 		return cmd_proof(&o, argc, argv);
 	case CONSISTENCY:
 		if (verify_opts || o.leaves)
-			usage();
+			usage(ECAP_EXIT_ERR);
 		return cmd_consistency(&o, argc, argv);
 	case VERIFY:
-		if (tree_opts || o.json || o.leaves || o.old_size || o.old_root || o.new_size ||
+		if (tree_opts || seen_j || o.json || o.leaves || o.old_size || o.old_root || o.new_size ||
 		    o.new_root)
-			usage();
+			usage(ECAP_EXIT_ERR);
 		return cmd_verify(&o, argc, argv);
 	case VERIFY_CONSISTENCY:
-		if (tree_opts || o.json || o.leaves || o.root || o.index || o.size || o.proof ||
+		if (tree_opts || seen_j || o.json || o.leaves || o.root || o.index || o.size || o.proof ||
 		    o.leaf_hash)
-			usage();
+			usage(ECAP_EXIT_ERR);
 		return cmd_verify_consistency(&o, argc, argv);
 	}
-	usage();
+	usage(ECAP_EXIT_ERR);
 }

@@ -274,13 +274,14 @@ again:
 	f->type[4] = '\0';
 	f->len = (uint32_t)hdr[4] << 24 | (uint32_t)hdr[5] << 16 | (uint32_t)hdr[6] << 8 | hdr[7];
 	f->off = off;
+	if (r->state == 0 && memcmp(f->type, "ECAP", 4) != 0)
+		return fail(r, ECAP_FRAME_EHEAD, off,
+		    "expected an ECAP stream header, found frame '%s': not a frame stream",
+		    f->type);
 	if (f->len > ECAP_FRAME_MAX)
 		return fail(r, ECAP_FRAME_ELEN, off,
 		    "frame '%s' declares %lu payload bytes, over the limit of %u",
 		    f->type, (unsigned long)f->len, ECAP_FRAME_MAX);
-	if (r->state == 0 && memcmp(f->type, "ECAP", 4) != 0)
-		return fail(r, ECAP_FRAME_EHEAD, off,
-		    "expected an ECAP stream header, found frame '%s'", f->type);
 	if ((memcmp(f->type, "CHKP", 4) == 0 || memcmp(f->type, "END ", 4) == 0) &&
 	    f->len != ECAP_SHA256_LEN)
 		return fail(r, ECAP_FRAME_ELEN, off, "frame '%s' has %lu payload bytes, not %d",

@@ -160,6 +160,13 @@ bitlen(uint64_t x)
 	return x == 0 ? 0 : 64 - __builtin_clzll(x);
 }
 
+/* The one bits of x from bit n up; n may be 64 (a shift by 64 is undefined in C). */
+static int
+popcount_above(uint64_t x, int n)
+{
+	return n >= 64 ? 0 : __builtin_popcountll(x >> n);
+}
+
 int
 ecap_merkle_inclusion_len(uint64_t index, uint64_t size)
 {
@@ -169,7 +176,7 @@ ecap_merkle_inclusion_len(uint64_t index, uint64_t size)
 		return -1;
 	/* Levels below the point where the paths to index and to size-1 part, then the border. */
 	inner = bitlen(index ^ (size - 1));
-	return inner + __builtin_popcountll(index >> inner);
+	return inner + popcount_above(index, inner);
 }
 
 int
@@ -182,7 +189,7 @@ ecap_merkle_consistency_len(uint64_t old, uint64_t new)
 	if (old == 0 || old == new)
 		return 0;
 	inner = bitlen((old - 1) ^ (new - 1));
-	border = __builtin_popcountll((old - 1) >> inner);
+	border = popcount_above(old - 1, inner);
 	shift = __builtin_ctzll(old);
 	/* The old tree's root of its 2^shift subtree comes first unless old is that subtree. */
 	return inner - shift + border + (old != (uint64_t)1 << shift);
@@ -300,8 +307,14 @@ ecap_merkle_consistency_verify(uint64_t old, uint64_t new, const ecap_merkle_has
 	if (old == new)
 		return memcmp(old_root, new_root, ECAP_MERKLE_HASH_LEN) == 0 ?
 		    ECAP_MERKLE_OK : ECAP_MERKLE_MISMATCH;
-	if (old == 0)
-		return ECAP_MERKLE_OK;
+	if (old == 0) {
+		/* Every tree extends the empty one, whose root is SHA-256 of nothing. */
+		ecap_merkle_hash empty;
+
+		ecap_sha256(empty, "", 0);
+		return memcmp(old_root, empty, sizeof(empty)) == 0 ?
+		    ECAP_MERKLE_OK : ECAP_MERKLE_MISMATCH;
+	}
 	/* RFC 9162 §2.1.4.2; a power-of-two old tree is its own first proof node. */
 	i = 0;
 	if ((old & (old - 1)) == 0) {

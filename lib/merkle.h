@@ -100,7 +100,7 @@ int ecap_merkle_inclusion_verify(const ecap_merkle_hash leaf, uint64_t index, ui
  * Verify that the tree of size old with root old_root is a prefix of the tree
  * of size new with root new_root, given the consistency proof of plen hashes
  * (RFC 9162 §2.1.4.2; old == new needs an empty proof and equal roots,
- * old == 0 an empty proof).
+ * old == 0 an empty proof and old_root the empty tree's, SHA-256 of nothing).
  */
 int ecap_merkle_consistency_verify(uint64_t old, uint64_t new, const ecap_merkle_hash old_root,
     const ecap_merkle_hash new_root, const ecap_merkle_hash *proof, size_t plen);

@@ -9,13 +9,15 @@ DEPS = \
 	coreutils \
 	file \
 	gcc \
+	jq \
 	libc6-dev \
 	libclang-rt-14-dev \
 	libjansson-dev \
 	make \
+	mandoc \
 	nettle-dev \
 	openssl \
-	pkg-config
+	util-linux
 
 # Why each is here:
 #   nettle-dev          SHA-256 with the x86 SHA extensions (lib/sha256.c), hex (lib/hex.c)
@@ -23,6 +25,9 @@ DEPS = \
 #   bats, bats-*        the test suite in t/
 #   clang, libclang-rt-14-dev   libFuzzer targets in t/fuzz (make fuzz)
 #   file                t/ checks the magic(5) entry in share/
+#   jq                  t/ reads the --json outputs as a script would
+#   mandoc              t/ lints the manual pages (mandoc -T lint)
+#   util-linux          t/ runs a program as another user (setpriv) to test unreadable files
 #   openssl, coreutils  make bench compares against openssl dgst and sha256sum
 
 SUDO = $$( [ "$$(id -u)" = 0 ] || echo sudo )

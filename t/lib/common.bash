@@ -51,3 +51,39 @@ root_of() {
 file_size() {
 	stat -c %s "$1"
 }
+
+# prng BYTES [SEED]: BYTES pseudo-random bytes, the same for the same SEED (AES-CTR of zeros).
+prng() {
+	head -c "$1" /dev/zero |
+		openssl enc -aes-128-ctr -nosalt -K "$(printf '%032x' "${2:-1}")" -iv "$(printf '%032x' 0)"
+}
+
+# sha256_hex [FILE]: the SHA-256 of FILE (or stdin) in hex.
+sha256_hex() {
+	sha256sum "$@" | cut -c1-64
+}
+
+# frame TYPE: one ecap-frame(5) frame of TYPE (4 characters) carrying stdin as its payload.
+frame() {
+	local payload
+	payload=$(mktemp "$BATS_TEST_TMPDIR/.frame.XXXXXX")
+	cat > "$payload"
+	printf '%s' "$1"
+	unhex "$(printf '%08x' "$(file_size "$payload")")"
+	cat "$payload"
+	rm -f "$payload"
+}
+
+# seal TYPE FILE: append to FILE a TYPE frame ("CHKP" or "END ") carrying the SHA-256 of FILE so far.
+seal() {
+	local h
+	h=$(sha256_hex < "$2")
+	unhex "$h" | frame "$1" >> "$2"
+}
+
+# assert_dir_holds_nothing DIR: DIR has no entry at all (no output, no temporary left behind).
+assert_dir_holds_nothing() {
+	local left
+	left=$(ls -A "$1") || fail "cannot list $1"
+	[[ -z $left ]] || fail "$1 is not empty: $left"
+}
