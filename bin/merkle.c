@@ -17,8 +17,8 @@
 #include "sha256.h"
 #include "xio.h"
 
-#define BATCH_BYTES	(64u << 20)	/* bytes hashed per round of threads */
-#define BATCH_LEAVES	65536u		/* leaves hashed per round of threads */
+#define PIPE_BUFFER	(64u << 20)	/* bytes read from a pipe per round of threads */
+#define BATCH_LEAVES	65536u		/* most leaves hashed per round of threads */
 #define LEAF_MAX	(16u << 20)	/* largest -s, bytes */
 
 static noreturn void
@@ -97,9 +97,9 @@ static size_t
 cut(const struct opts *o, const unsigned char *buf, size_t len, int eof,
     struct ecap_span *sp, size_t *used)
 {
-	size_t n = 0, pos = 0, batch = 0;
+	size_t n = 0, pos = 0;
 
-	while (pos < len && n < BATCH_LEAVES && batch < BATCH_BYTES) {
+	while (pos < len && n < BATCH_LEAVES) {
 		size_t piece;
 
 		if (o->split == SPLIT_BYTES) {
@@ -117,7 +117,6 @@ cut(const struct opts *o, const unsigned char *buf, size_t len, int eof,
 		sp[n].len = piece;
 		n++;
 		pos += piece;
-		batch += piece;
 	}
 	*used = pos;
 	return n;
@@ -186,7 +185,7 @@ hash_input(const struct opts *o, struct tree *t, const char *path)
 	}
 	{
 		/* A pipe, or anything else: read in batches, carrying the unfinished leaf over. */
-		size_t cap = BATCH_BYTES, len = 0;
+		size_t cap = PIPE_BUFFER, len = 0;
 		uint64_t base = 0;
 		unsigned char *buf = ecap_xmalloc(cap);
 		int eof = 0;
