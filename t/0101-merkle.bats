@@ -6,6 +6,15 @@ setup() {
 	load lib/common
 }
 
+# proof_fixture: f, 6500 bytes in 7 leaves of 1000; r, its root; proof, the
+# inclusion proof of leaf 3; leaf, that leaf's data.
+proof_fixture() {
+	prng 6500 > f
+	r=$(root -s 1000 f)
+	merkle proof -s 1000 3 f > proof
+	dd if=f of=leaf bs=1000 skip=3 count=1 status=none
+}
+
 # hexof: stdin's bytes as lower-case hex on one line.
 hexof() {
 	od -An -v -tx1 | tr -d ' \n'
@@ -50,7 +59,7 @@ root() {
 	merkle "$@" | cut -c1-64
 }
 
-# big: a 70 MiB pseudo-random file (more than the 64 MiB hashed per round), made once per file.
+# big: a 70 MiB pseudo-random file (more than the 64 MiB pipe buffer), made once per file.
 big() {
 	[[ -f $BATS_FILE_TMPDIR/big ]] || prng $((70 << 20)) 7 > "$BATS_FILE_TMPDIR/big"
 	printf '%s' "$BATS_FILE_TMPDIR/big"
@@ -109,7 +118,7 @@ $want  a"
 	assert_output --partial '"size":1120'
 }
 
-@test "a 70 MiB file: the leaves on both sides of the 64 MiB round are the right ones" {
+@test "a 70 MiB file: the leaves on both sides of the 64 MiB pipe buffer are the right ones" {
 	b=$(big)
 	run -0 merkle --leaves "$b"
 	assert_equal "${#lines[@]}" 1120
@@ -312,10 +321,7 @@ $(printf '\0e' | sha256_hex)"
 }
 
 @test "a verified leaf fails against a changed leaf, a changed root, and another index" {
-	prng 6500 > f
-	r=$(root -s 1000 f)
-	merkle proof -s 1000 3 f > proof
-	dd if=f of=leaf bs=1000 skip=3 count=1 status=none
+	proof_fixture
 	cp leaf changed
 	printf 'X' | dd of=changed bs=1 seek=500 conv=notrunc status=none
 	run -1 merkle verify --root "$r" --index 3 --size 7 --proof proof changed
@@ -328,10 +334,7 @@ $(printf '\0e' | sha256_hex)"
 }
 
 @test "a well-formed but wrong proof: exit 1" {
-	prng 6500 > f
-	r=$(root -s 1000 f)
-	merkle proof -s 1000 3 f > proof
-	dd if=f of=leaf bs=1000 skip=3 count=1 status=none
+	proof_fixture
 	sed '2s/^./0/; 2s/^0/1/' proof > wrong
 	run -1 cmp -s proof wrong
 	run -1 merkle verify --root "$r" --index 3 --size 7 --proof wrong leaf
@@ -452,10 +455,7 @@ $(printf '\0e' | sha256_hex)"
 }
 
 @test "a proof file with a line that is not a hash names the line" {
-	prng 6500 > f
-	r=$(root -s 1000 f)
-	merkle proof -s 1000 3 f > proof
-	dd if=f of=leaf bs=1000 skip=3 count=1 status=none
+	proof_fixture
 	for bad in hello '' "$(sed -n 2p proof | cut -c2-)" "$(sed -n 2p proof) " \
 		"$(sed -n 2p proof)0" "$(sed -n 2p proof)"$'\r'; do
 		{ sed -n 1p proof; printf '%s\n' "$bad"; sed -n 3p proof; } > broken
@@ -471,10 +471,7 @@ $(printf '\0e' | sha256_hex)"
 }
 
 @test "a proof of the wrong length: exit 2, before any hashing" {
-	prng 6500 > f
-	r=$(root -s 1000 f)
-	merkle proof -s 1000 3 f > proof
-	dd if=f of=leaf bs=1000 skip=3 count=1 status=none
+	proof_fixture
 	head -n 2 proof > short
 	run -2 merkle verify --root "$r" --index 3 --size 7 --proof short leaf
 	assert_output "merkle: short: proof has 2 hashes; leaf 3 of a tree of 7 takes 3"
