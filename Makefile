@@ -72,7 +72,7 @@ uninstall:
 
 clean:
 	rm -f $(BIN) $(LIBOBJ) lib/libecap.a .build-flags .build-flags.new
-	rm -rf t/fuzz/*-fuzzer t/fuzz/corpus-* t/tmp
+	rm -rf t/fuzz/*-fuzzer t/fuzz/corpus-* t/tmp $(TEST_HELPERS)
 
 FORCE:
 

@@ -10,17 +10,26 @@ DEPS = \
 	file \
 	gcc \
 	jq \
+	keyutils \
+	libbearssl-dev \
 	libc6-dev \
 	libclang-rt-14-dev \
 	libjansson-dev \
+	libkeyutils-dev \
 	make \
 	mandoc \
 	nettle-dev \
+	openssh-client \
 	openssl \
 	util-linux
 
 # Why each is here:
-#   nettle-dev          SHA-256 with the x86 SHA extensions (lib/sha256.c), hex (lib/hex.c)
+#   nettle-dev          SHA-256 with the x86 SHA extensions (lib/sha256.c), hex (lib/hex.c),
+#                       base64 and Ed25519 (lib/ssh.c; hogweed, with libgmp-dev)
+#   libbearssl-dev      AES-256-GCM, ChaCha20-Poly1305, HKDF, X25519, ECDSA P-256 (static)
+#   libkeyutils-dev     master keys in the Linux kernel keyring (lib/keys.c);
+#   keyutils            keyctl(1), for the tests of that
+#   openssh-client      t/ checks SSH keys and signatures against ssh-keygen both ways
 #   libjansson-dev      every --json output (lib/json.c)
 #   bats, bats-*        the test suite in t/
 #   clang, libclang-rt-14-dev   libFuzzer targets in t/fuzz (make fuzz)

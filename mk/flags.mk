@@ -24,7 +24,7 @@ CPPFLAGS  = -D_GNU_SOURCE -DECAP_VERSION='"$(VERSION)"' -Ilib
 CFLAGS    = -std=c11 $(OPT) $(WARN) $(REPRO) -pthread -fstack-protector-strong \
             -D_FORTIFY_SOURCE=2 -fPIE
 LDFLAGS   = -pthread -pie -Wl,-z,relro,-z,now
-LDLIBS    = -lnettle -ljansson
+LDLIBS    = -l:libbearssl.a -lhogweed -lnettle -lgmp -ljansson -lkeyutils
 
 # make SANITIZE=1: AddressSanitizer and UndefinedBehaviorSanitizer, failing on any report.
 ifeq ($(SANITIZE),1)

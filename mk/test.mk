@@ -4,7 +4,14 @@ BATS      = bats
 BATSFLAGS = --print-output-on-failure
 TESTS     = t/*.bats
 
-check: all
+# Test helpers: small programs that call the library directly (known-answer
+# tests, parsers), one t/helper/NAME.c each, like git's t/helper.
+TEST_HELPERS = $(patsubst %.c,%,$(wildcard t/helper/*.c))
+
+t/helper/%: t/helper/%.c lib/libecap.a $(LIBHDR) .build-flags
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< lib/libecap.a $(LDLIBS)
+
+check: all $(TEST_HELPERS)
 	@tap=$$(mktemp) && rc=$$(mktemp) && trap 'rm -f "$$tap" "$$rc"' EXIT && \
 	{ $(BATS) $(BATSFLAGS) --formatter tap $(TESTS); echo $$? > "$$rc"; } | tee "$$tap" && \
 	ok=$$(grep -c '^ok ' "$$tap"); skip=$$(grep -c '^ok .* # skip' "$$tap"); \
