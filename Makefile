@@ -6,40 +6,68 @@ include mk/flags.mk
 
 BIN = \
 	bin/ecap-frame \
+	bin/ecap-inspect \
+	bin/ecap-keygen \
+	bin/ecap-open \
+	bin/ecap-seal \
 	bin/merkle
 
 LIBOBJ = \
+	lib/aead.o \
+	lib/capsule.o \
 	lib/err.o \
 	lib/frame.o \
 	lib/hex.o \
 	lib/json.o \
+	lib/kdf.o \
+	lib/keys.o \
 	lib/merkle.o \
+	lib/parallel.o \
 	lib/parse.o \
+	lib/secmem.o \
 	lib/sha256.o \
+	lib/ssh.o \
+	lib/sshkey.o \
+	lib/sshsig.o \
+	lib/wasm.o \
 	lib/xio.o
 
 LIBHDR = \
+	lib/aead.h \
+	lib/capsule.h \
 	lib/err.h \
 	lib/frame.h \
 	lib/hex.h \
 	lib/json.h \
+	lib/kdf.h \
+	lib/keys.h \
 	lib/merkle.h \
+	lib/parallel.h \
 	lib/parse.h \
+	lib/secmem.h \
 	lib/sha256.h \
+	lib/ssh.h \
+	lib/sshsig.h \
+	lib/wasm.h \
 	lib/xio.h
 
 MAN1 = \
 	man/ecap-frame.1 \
+	man/ecap-inspect.1 \
+	man/ecap-keygen.1 \
+	man/ecap-open.1 \
+	man/ecap-seal.1 \
 	man/merkle.1
 
 MAN5 = \
-	man/ecap-frame.5
+	man/ecap-frame.5 \
+	man/ecap.5
 
 all: $(BIN)
 
 # Objects are rebuilt whenever the compiler or its flags change (say SANITIZE=1).
 .build-flags: FORCE
-	@echo '$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(LDLIBS)' > $@.new; \
+	@echo '$(CC) $(CXX) $(CPPFLAGS) $(CFLAGS) $(CXXFLAGS) $(LDFLAGS) $(LDLIBS)' > $@.new; \
 	if cmp -s $@.new $@; then rm -f $@.new; else mv -f $@.new $@; fi
 
 lib/libecap.a: $(LIBOBJ)
@@ -48,9 +76,13 @@ lib/libecap.a: $(LIBOBJ)
 
 $(LIBOBJ): $(LIBHDR) .build-flags VERSION
 
-.SUFFIXES: .c .o
+.SUFFIXES: .c .cc .o
 .c.o:
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# lib/wasm.cc, the one C++ file: the wrapper around wabt's library.
+.cc.o:
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c -o $@ $<
 
 bin/%: bin/%.c lib/libecap.a $(LIBHDR) .build-flags
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< lib/libecap.a $(LDLIBS)
@@ -72,7 +104,7 @@ uninstall:
 
 clean:
 	rm -f $(BIN) $(LIBOBJ) lib/libecap.a .build-flags .build-flags.new
-	rm -rf t/fuzz/*-fuzzer t/fuzz/corpus-* t/tmp $(TEST_HELPERS)
+	rm -rf t/fuzz/*-fuzzer t/fuzz/corpus-* t/tmp $(TEST_HELPERS) $(WASM_FIXTURES)
 
 FORCE:
 

@@ -13,6 +13,7 @@
 #include "hex.h"
 #include "json.h"
 #include "merkle.h"
+#include "parallel.h"
 #include "parse.h"
 #include "sha256.h"
 #include "xio.h"
@@ -519,7 +520,6 @@ main(int argc, char *argv[])
 	const char **slot;
 	enum cmd cmd = ROOT;
 	int ch, tree_opts = 0, verify_opts = 0, seen_j = 0, c;
-	long ncpu;
 
 	ecap_setprogname(argv[0]);
 	for (c = PROOF; c <= VERIFY_CONSISTENCY; c++) {
@@ -530,8 +530,7 @@ main(int argc, char *argv[])
 			break;
 		}
 	}
-	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	o.threads = ncpu < 1 ? 1 : ncpu > 64 ? 64 : ncpu;
+	o.threads = ecap_ncpu();
 	while ((ch = getopt_long(argc, argv, "hj:s:t:", longopts, NULL)) != -1) {
 		if ((ch == 's' || ch == 't') && tree_opts != 0)
 			ecap_errx(ECAP_EXIT_ERR, "only one -s or -t may be given");

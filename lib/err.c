@@ -15,6 +15,14 @@ static struct {
 	void *arg;
 } atdie[NATDIE];
 
+static void (*exit_hook)(int);
+
+void
+ecap_set_exit_hook(void (*hook)(int status))
+{
+	exit_hook = hook;
+}
+
 void
 ecap_setprogname(const char *argv0)
 {
@@ -71,6 +79,8 @@ die(int status)
 		}
 	}
 	fflush(stdout);
+	if (exit_hook != NULL)
+		exit_hook(status);
 	exit(status);
 }
 

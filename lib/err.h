@@ -55,4 +55,12 @@ void ecap_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int ecap_atdie(void (*fn)(void *), void *arg);
 void ecap_atdie_cancel(int handle);
 
+/*
+ * Call hook(status) instead of exit(status) when ecap_err/ecap_errx end the
+ * program (after the cleanup handlers); NULL restores exit.  For harnesses
+ * such as fuzz targets that must survive a refused input: the hook must not
+ * return (it may longjmp).
+ */
+void ecap_set_exit_hook(void (*hook)(int status));
+
 #endif

@@ -1,8 +1,8 @@
-#include <pthread.h>
 #include <string.h>
 
 #include "err.h"
 #include "merkle.h"
+#include "parallel.h"
 #include "sha256.h"
 
 void
@@ -29,68 +29,34 @@ ecap_merkle_node_hash(ecap_merkle_hash out, const ecap_merkle_hash left,
 	ecap_sha256(out, buf, sizeof(buf));
 }
 
-struct job {
+struct leaves {
 	ecap_merkle_hash *out;
 	const struct ecap_span *leaves;
-	size_t n;
 };
 
-static void *
-hash_job(void *arg)
+static void
+hash_range(void *arg, size_t lo, size_t hi)
 {
-	struct job *j = arg;
+	struct leaves *l = arg;
 	size_t i;
 
-	for (i = 0; i < j->n; i++)
-		ecap_merkle_leaf_hash(j->out[i], j->leaves[i].p, j->leaves[i].len);
-	return NULL;
+	for (i = lo; i < hi; i++)
+		ecap_merkle_leaf_hash(l->out[i], l->leaves[i].p, l->leaves[i].len);
 }
 
 void
 ecap_merkle_leaf_hashes(ecap_merkle_hash *out, const struct ecap_span *leaves,
     size_t n, unsigned nthreads)
 {
-	struct job jobs[64];
-	pthread_t tid[64];
-	size_t i, total = 0, share, acc, start;
-	unsigned t, njobs;
+	struct leaves l = { out, leaves };
+	size_t i, total = 0;
 
+	/* Threads pay off only for enough work; 1 MiB a thread is plenty. */
 	for (i = 0; i < n; i++)
 		total += leaves[i].len;
-	/* Threads pay off only for enough work; 1 MiB a thread is plenty. */
-	if (nthreads > 64)
-		nthreads = 64;
 	while (nthreads > 1 && total / nthreads < (1u << 20))
 		nthreads--;
-	if (nthreads <= 1 || n < 2) {
-		struct job j = { out, leaves, n };
-
-		hash_job(&j);
-		return;
-	}
-	/* Cut the leaves into nthreads runs of about total/nthreads bytes each. */
-	share = total / nthreads;
-	njobs = 0;
-	start = 0;
-	acc = 0;
-	for (i = 0; i < n && njobs < nthreads - 1; i++) {
-		acc += leaves[i].len;
-		if (acc >= share) {
-			jobs[njobs++] = (struct job){ out + start, leaves + start, i + 1 - start };
-			start = i + 1;
-			acc = 0;
-		}
-	}
-	jobs[njobs++] = (struct job){ out + start, leaves + start, n - start };
-	for (t = 1; t < njobs; t++) {
-		int e = pthread_create(&tid[t], NULL, hash_job, &jobs[t]);
-
-		if (e != 0)
-			ecap_errx(ECAP_EXIT_ERR, "cannot start hashing thread: %s", strerror(e));
-	}
-	hash_job(&jobs[0]);
-	for (t = 1; t < njobs; t++)
-		pthread_join(tid[t], NULL);
+	ecap_parallel_for(n, nthreads, hash_range, &l);
 }
 
 void

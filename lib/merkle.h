@@ -32,8 +32,8 @@ void ecap_merkle_node_hash(ecap_merkle_hash out, const ecap_merkle_hash left,
 
 /*
  * Leaf hashes of n leaves, given as (pointer, length in bytes) spans, into
- * out[0..n-1], on up to nthreads threads (1 for none; the work is split by
- * bytes).  Ends the program if a thread cannot be started.
+ * out[0..n-1], on up to nthreads threads (1 for none; fewer when there is
+ * less than 1 MiB a thread).  Ends the program if a thread cannot be started.
  */
 struct ecap_span {
 	const unsigned char *p;

@@ -129,14 +129,24 @@ dirof(const char *path)
 void
 ecap_out_open(struct ecap_out *o, const char *path)
 {
+	struct stat st;
 	char *dir;
 	mode_t mask;
 
 	o->path = path;
 	o->tmp = NULL;
 	o->atdie = -1;
+	o->direct = 0;
 	if (strcmp(path, "-") == 0) {
 		o->fd = STDOUT_FILENO;
+		return;
+	}
+	/* A device or a pipe (/dev/null, a FIFO) is written as it is, never replaced. */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (S_ISDIR(st.st_mode))
+			ecap_errx(ECAP_EXIT_ERR, "%s: is a directory", path);
+		o->fd = ecap_xopen(path, O_WRONLY);
+		o->direct = 1;
 		return;
 	}
 	dir = dirof(path);
@@ -168,6 +178,12 @@ ecap_out_commit(struct ecap_out *o)
 
 	if (strcmp(o->path, "-") == 0)
 		return;
+	if (o->direct) {
+		if (close(o->fd) == -1)
+			ecap_err(ECAP_EXIT_ERR, "%s: close", o->path);
+		o->fd = -1;
+		return;
+	}
 	if (fsync(o->fd) == -1)
 		ecap_err(ECAP_EXIT_ERR, "%s: fsync", o->path);
 	if (o->tmp == NULL) {

@@ -42,14 +42,16 @@ void ecap_writeall(int fd, const void *buf, size_t len, const char *name);
  * unnamed temporary file in the directory of path (O_TMPFILE, or a mkstemp
  * name removed again if the program dies), ecap_out_commit() fsyncs it, renames
  * it over path and fsyncs the directory.  If the program ends before the
- * commit, path is left as it was.  For path "-" the output is standard output
- * and commit only checks that the writes succeeded.
+ * commit, path is left as it was.  For path "-" the output is standard output;
+ * a path that names a device or a FIFO (/dev/null) is opened and written as
+ * it is, never replaced.
  */
 struct ecap_out {
 	int fd;			/* write here */
 	const char *path;	/* the final name */
 	char *tmp;		/* the temporary name, or NULL for O_TMPFILE and "-" */
 	int atdie;		/* cleanup handle, or -1 */
+	int direct;		/* path is a device or FIFO, written directly */
 };
 
 void ecap_out_open(struct ecap_out *o, const char *path);

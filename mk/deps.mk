@@ -1,6 +1,7 @@
 # Debian packages the toolkit builds, tests and benchmarks with.
 # `make deps` installs what is missing (apt-get); it does nothing when all are there.
 DEPS = \
+	age \
 	bats \
 	bats-assert \
 	bats-file \
@@ -8,6 +9,7 @@ DEPS = \
 	clang \
 	coreutils \
 	file \
+	g++ \
 	gcc \
 	jq \
 	keyutils \
@@ -21,7 +23,9 @@ DEPS = \
 	nettle-dev \
 	openssh-client \
 	openssl \
-	util-linux
+	strace \
+	util-linux \
+	wabt
 
 # Why each is here:
 #   nettle-dev          SHA-256 with the x86 SHA extensions (lib/sha256.c), hex (lib/hex.c),
@@ -30,7 +34,10 @@ DEPS = \
 #   libkeyutils-dev     master keys in the Linux kernel keyring (lib/keys.c);
 #   keyutils            keyctl(1), for the tests of that
 #   openssh-client      t/ checks SSH keys and signatures against ssh-keygen both ways
+#   strace              t/ shows that opening a capsule writes no file
+#   age                 make bench compares ecap-seal and ecap-open with age -r and age -d
 #   libjansson-dev      every --json output (lib/json.c)
+#   wabt, g++           WebAssembly parse+validate (libwabt.a is C++: lib/wasm.cc); wat2wasm for t/
 #   bats, bats-*        the test suite in t/
 #   clang, libclang-rt-14-dev   libFuzzer targets in t/fuzz (make fuzz)
 #   file                t/ checks the magic(5) entry in share/

@@ -11,7 +11,15 @@ TEST_HELPERS = $(patsubst %.c,%,$(wildcard t/helper/*.c))
 t/helper/%: t/helper/%.c lib/libecap.a $(LIBHDR) .build-flags
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< lib/libecap.a $(LDLIBS)
 
-check: all $(TEST_HELPERS)
+# WebAssembly fixtures: t/data/wasm/NAME.wat built to NAME.wasm with wabt's wat2wasm.
+# --no-check, so that invalid.wat (which parses but does not validate) builds too.
+WAT2WASM      = wat2wasm
+WASM_FIXTURES = $(patsubst %.wat,%.wasm,$(wildcard t/data/wasm/*.wat))
+
+t/data/wasm/%.wasm: t/data/wasm/%.wat
+	$(WAT2WASM) --no-check -o $@ $<
+
+check: all $(TEST_HELPERS) $(WASM_FIXTURES)
 	@tap=$$(mktemp) && rc=$$(mktemp) && trap 'rm -f "$$tap" "$$rc"' EXIT && \
 	{ $(BATS) $(BATSFLAGS) --formatter tap $(TESTS); echo $$? > "$$rc"; } | tee "$$tap" && \
 	ok=$$(grep -c '^ok ' "$$tap"); skip=$$(grep -c '^ok .* # skip' "$$tap"); \

@@ -571,7 +571,7 @@ ecap-frame: s: offset 27: stream ends without an END frame (truncated)"
 @test "-o naming a directory: an error, and no temporary left beside it" {
 	mkdir -p out/x
 	run -2 ecap-frame wrap -o out/x hello
-	assert_output "ecap-frame: out/x: rename: Is a directory"
+	assert_output "ecap-frame: out/x: is a directory"
 	run -0 ls -A out
 	assert_output "x"
 	assert_dir_holds_nothing out/x
@@ -694,4 +694,18 @@ $usage_text"
 @test "--help on a full stdout is an error" {
 	run -2 bash -c "ecap-frame --help > /dev/full"
 	assert_output "ecap-frame: stdout: No space left on device"
+}
+
+@test "-o naming a FIFO or a device writes to it and never replaces it" {
+	printf 'hello' > hello
+	mkfifo fifo
+	cat fifo > got &
+	reader=$!
+	run -0 ecap-frame wrap -o fifo hello
+	wait "$reader"
+	assert [ -p fifo ]
+	run -0 ecap-frame dump -t DATA got
+	assert_output "hello"
+	run -0 ecap-frame wrap -o /dev/null hello
+	assert [ -c /dev/null ]
 }

@@ -6,7 +6,7 @@ setup() {
 	load lib/common
 }
 
-PAGES="ecap-frame.1 ecap-frame.5 merkle.1"
+PAGES="ecap-frame.1 ecap-frame.5 ecap-inspect.1 ecap-keygen.1 ecap-open.1 ecap-seal.1 ecap.5 merkle.1"
 
 # examples PAGE: the literal displays of PAGE's EXAMPLES section as the reader
 # sees them: "$ command" lines, each followed by what it prints.  Only the
@@ -79,6 +79,26 @@ check_examples() {
 
 @test "ecap-frame(5): EXAMPLES run as written and print what the page shows" {
 	check_examples ecap-frame.5
+}
+
+@test "ecap-keygen(1): EXAMPLES run as written and print what the page shows" {
+	check_examples ecap-keygen.1
+}
+
+@test "ecap-inspect(1): EXAMPLES run as written and print what the page shows" {
+	check_examples ecap-inspect.1
+}
+
+@test "ecap-open(1): EXAMPLES run as written and print what the page shows" {
+	check_examples ecap-open.1
+}
+
+@test "ecap-seal(1): EXAMPLES run as written and print what the page shows" {
+	check_examples ecap-seal.1
+}
+
+@test "ecap(5): EXAMPLES run as written and print what the page shows" {
+	check_examples ecap.5
 }
 
 @test "merkle(1): EXAMPLES run as written and print what the page shows" {

@@ -87,3 +87,45 @@ assert_dir_holds_nothing() {
 	left=$(ls -A "$1") || fail "cannot list $1"
 	[[ -z $left ]] || fail "$1 is not empty: $left"
 }
+
+# byte_at FILE OFFSET: the byte at OFFSET of FILE, as a decimal number.
+byte_at() {
+	od -An -tu1 -j "$2" -N1 "$1" | tr -d ' '
+}
+
+# patch_bytes FILE OFFSET HEX: overwrite the bytes of FILE at OFFSET with those HEX spells.
+patch_bytes() {
+	unhex "$3" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}
+
+# flip_byte FILE OFFSET [MASK]: XOR the byte at OFFSET of FILE with MASK (default 0x01), in place.
+flip_byte() {
+	patch_bytes "$1" "$2" "$(printf '%02x' $(($(byte_at "$1" "$2") ^ ${3:-1})))"
+}
+
+# frame_offset FILE TYPE [N]: the offset of the Nth (from 0) TYPE frame of the stream FILE.
+frame_offset() {
+	ecap-frame list "$1" | awk -v t="$2" -v n="${3:-0}" '$2 == t && n-- == 0 { print $1; exit }'
+}
+
+# frame_bytes FILE OFFSET: the whole frame (header and payload) at OFFSET of FILE.
+frame_bytes() {
+	local len
+	len=$((16#$(tail -c +$(($2 + 5)) "$1" | head -c 4 | od -An -tx1 | tr -d ' \n')))
+	tail -c +$(($2 + 1)) "$1" | head -c $((8 + len))
+}
+
+# rehash FILE: rewrite in place the hash of every CHKP and END frame of the frame stream
+# FILE to the SHA-256 of the bytes before it, as a forger who changed earlier bytes would.
+rehash() {
+	local off=0 size len type
+	size=$(file_size "$1")
+	while ((off + 8 <= size)); do
+		type=$(tail -c +$((off + 1)) "$1" | head -c 4)
+		len=$((16#$(tail -c +$((off + 5)) "$1" | head -c 4 | od -An -tx1 | tr -d ' \n')))
+		if [[ $type == CHKP || $type == "END " ]]; then
+			patch_bytes "$1" $((off + 8)) "$(head -c "$off" "$1" | sha256_hex)"
+		fi
+		off=$((off + 8 + len))
+	done
+}

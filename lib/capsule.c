@@ -1,0 +1,1014 @@
+/* capsule.c - sealing and opening capsules, ecap(5).  See capsule.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "capsule.h"
+#include "err.h"
+#include "hex.h"
+#include "kdf.h"
+#include "parallel.h"
+#include "secmem.h"
+#include "sha256.h"
+#include "xio.h"
+
+#define HEAD_FIXED	48		/* aead, page size, compression, 0, salt */
+#define ROOT_LEN	48		/* root, page count, payload length */
+#define TABL_MAX	(ECAP_FRAME_MAX / 32)	/* leaf hashes in one TABL frame */
+#define STANZA_SYM_LEN	(1 + 8 + 48)
+#define STANZA_X_LEN	(1 + 8 + 32 + 48)
+#define BATCH_BYTES	(4u << 20)	/* plaintext a round of threads works on */
+#define META_MAX	(1u << 20)	/* metadata, bytes */
+#define PROGRESS_BYTES	(64u << 20)	/* a progress line from this much payload on */
+
+static const unsigned char zero_nonce[ECAP_AEAD_NONCE_LEN];
+
+static void
+put32(unsigned char *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
+
+static void
+put64(unsigned char *p, uint64_t v)
+{
+	put32(p, v >> 32);
+	put32(p + 4, (uint32_t)v);
+}
+
+static uint32_t
+get32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static uint64_t
+get64(const unsigned char *p)
+{
+	return (uint64_t)get32(p) << 32 | get32(p + 4);
+}
+
+/* A growing byte buffer: the bytes of the frames before SIGN, and such. */
+struct bytes {
+	unsigned char *p;
+	size_t len, cap;
+};
+
+static void
+bytes_add(struct bytes *b, const void *data, size_t len)
+{
+	if (b->cap - b->len < len) {
+		while (b->cap - b->len < len)
+			b->cap = b->cap ? 2 * b->cap : 4096;
+		b->p = ecap_xrealloc(b->p, b->cap);
+	}
+	if (len > 0)
+		memcpy(b->p + b->len, data, len);
+	b->len += len;
+}
+
+/* Append a frame's encoding (type, length, payload) to b. */
+static void
+bytes_frame(struct bytes *b, const char *type, const void *data, size_t len)
+{
+	unsigned char hdr[ECAP_FRAME_HDR];
+
+	memcpy(hdr, type, 4);
+	put32(hdr + 4, (uint32_t)len);
+	bytes_add(b, hdr, sizeof(hdr));
+	bytes_add(b, data, len);
+}
+
+/* Write a frame and keep a copy of its bytes in b (the signed part). */
+static void
+signed_frame(struct ecap_frame_writer *w, struct bytes *b, const char *type, const void *data,
+    size_t len)
+{
+	ecap_frame_write(w, type, data, len);
+	bytes_frame(b, type, data, len);
+}
+
+void
+ecap_capsule_free(struct ecap_capsule *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nmeta; i++)
+		free(c->meta[i]);
+	free(c->meta);
+	free(c->stanzas);
+	free(c->table);
+	free(c->sig);
+	ecap_sshkey_wipe(&c->signer);
+	memset(c, 0, sizeof(*c));
+}
+
+const char *
+ecap_capsule_meta(const struct ecap_capsule *c, const char *key)
+{
+	size_t i, n = strlen(key);
+
+	for (i = 0; i < c->nmeta; i++)
+		if (strncmp(c->meta[i], key, n) == 0 && c->meta[i][n] == '=')
+			return c->meta[i] + n + 1;
+	return NULL;
+}
+
+/* Is line "key=value" with key [a-z0-9][a-z0-9.-]* and value printable, no newline? */
+static int
+meta_valid(const char *line, size_t len)
+{
+	size_t i = 0;
+
+	if (len == 0 || !((line[0] >= 'a' && line[0] <= 'z') || (line[0] >= '0' && line[0] <= '9')))
+		return 0;
+	for (; i < len && line[i] != '='; i++)
+		if (!((line[i] >= 'a' && line[i] <= 'z') || (line[i] >= '0' && line[i] <= '9') ||
+		    line[i] == '.' || line[i] == '-'))
+			return 0;
+	if (i == len)
+		return 0;
+	for (i++; i < len; i++)
+		if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* Is the value of a min-toolkit-version line a dotted version, "1" or "0.1.2"? */
+static int
+version_valid(const char *v)
+{
+	int digits = 0;
+
+	for (; *v != '\0'; v++) {
+		if (*v >= '0' && *v <= '9')
+			digits++;
+		else if (*v == '.' && digits > 0)
+			digits = 0;
+		else
+			return 0;
+	}
+	return digits > 0;
+}
+
+#define MIN_VERSION	"min-toolkit-version="
+
+/* Do the "key=value" lines a and b have the same key? */
+static int
+meta_same_key(const char *a, const char *b)
+{
+	size_t n = strcspn(a, "=");
+
+	return strncmp(a, b, n + 1) == 0;
+}
+
+/* Keys that may appear more than once. */
+static int
+meta_multi(const char *line)
+{
+	static const char *const multi[] = { "capability=", "parent=", "wasm-import=",
+	    "wasm-export=" };
+	size_t i;
+
+	for (i = 0; i < sizeof(multi) / sizeof(multi[0]); i++)
+		if (strncmp(line, multi[i], strlen(multi[i])) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+cmpstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The stanza key: HKDF-SHA256 of the secret, the salt and the stanza's label. */
+static void
+kek(unsigned char out[32], const void *secret, size_t secretlen, const void *salt,
+    size_t saltlen, const char *info)
+{
+	ecap_hkdf_sha256(out, 32, secret, secretlen, salt, saltlen, info, strlen(info));
+}
+
+static const unsigned char basepoint[32] = { 9 };
+
+/* ---- sealing ---- */
+
+struct sealjob {
+	const struct ecap_aead *aead;
+	const unsigned char *aad;
+	unsigned char *buf;		/* slot i at i * slot */
+	size_t slot;
+	size_t *len;			/* plaintext bytes of each page */
+	uint64_t first;			/* index of the batch's first page */
+	uint64_t last;			/* index of the capsule's last page, or UINT64_MAX */
+	ecap_merkle_hash *leaf;
+};
+
+static void
+seal_range(void *arg, size_t lo, size_t hi)
+{
+	struct sealjob *j = arg;
+	unsigned char nonce[ECAP_AEAD_NONCE_LEN];
+	size_t k;
+
+	for (k = lo; k < hi; k++) {
+		unsigned char *p = j->buf + k * j->slot;
+		uint64_t idx = j->first + k;
+
+		ecap_stream_nonce(nonce, idx, idx == j->last);
+		ecap_aead_seal(j->aead, nonce, j->aad, ECAP_SHA256_LEN, p, j->len[k], p + j->len[k]);
+		ecap_merkle_leaf_hash(j->leaf[k], p, j->len[k] + ECAP_AEAD_TAG_LEN);
+	}
+}
+
+/* The payload as it is read: the prefix bytes, then the descriptor's. */
+struct source {
+	const unsigned char *pre;
+	size_t prelen, prepos;
+	int fd;			/* -1: nothing after the prefix */
+	const char *name;
+};
+
+static size_t
+source_read(struct source *src, unsigned char *dst, size_t n)
+{
+	size_t got = 0;
+
+	if (src->prepos < src->prelen) {
+		got = src->prelen - src->prepos < n ? src->prelen - src->prepos : n;
+		memcpy(dst, src->pre + src->prepos, got);
+		src->prepos += got;
+	}
+	if (got < n && src->fd != -1)
+		got += ecap_readall(src->fd, dst + got, n - got, src->name);
+	return got;
+}
+
+/* Read the next page into dst; *last is set when the input ends with it. */
+static size_t
+read_page(struct source *src, unsigned char *dst, size_t ps, int *carry,
+    unsigned char *carried, int *last)
+{
+	size_t n = 0;
+
+	if (*carry) {
+		dst[0] = *carried;
+		n = 1;
+		*carry = 0;
+	}
+	n += source_read(src, dst + n, ps - n);
+	if (n < ps) {
+		*last = 1;
+	} else if (source_read(src, carried, 1) == 0) {
+		*last = 1;
+	} else {
+		*carry = 1;
+	}
+	return n;
+}
+
+static void
+seed_for_reproducible(const struct ecap_seal_opts *o, struct source *src,
+    const unsigned char fixed[HEAD_FIXED], const struct bytes *metatext, unsigned char seed[32])
+{
+	struct ecap_hmac_sha256 h;
+	ecap_sha256_ctx c;
+	unsigned char digest[32], buf[65536];
+	struct stat st;
+	off_t start = 0;
+	size_t n, i;
+
+	if (src->fd != -1 && (fstat(src->fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    (start = lseek(src->fd, 0, SEEK_CUR)) == -1))
+		ecap_errx(ECAP_EXIT_ERR, "%s: --reproducible needs a regular file, not a pipe",
+		    src->name);
+	ecap_sha256_init(&c);
+	while ((n = source_read(src, buf, sizeof(buf))) > 0)
+		ecap_sha256_update(&c, buf, n);
+	ecap_sha256_final(&c, digest);
+	explicit_bzero(buf, sizeof(buf));
+	src->prepos = 0;
+	if (src->fd != -1 && lseek(src->fd, start, SEEK_SET) == -1)
+		ecap_err(ECAP_EXIT_ERR, "%s: seek", src->name);
+	/*
+	 * The seed binds the content, the whole HEAD but its salt (parameters and
+	 * metadata) and every stanza's key: two capsules that share a seed share
+	 * all of these, so their pages' associated data are the same too.
+	 */
+	ecap_hmac_sha256_init(&h, digest, sizeof(digest));
+	ecap_hmac_sha256_update(&h, "ecap reproducible 1", 19);
+	ecap_hmac_sha256_update(&h, fixed, HEAD_FIXED);
+	ecap_hmac_sha256_update(&h, metatext->p, metatext->len);
+	if (o->sym != NULL)
+		ecap_hmac_sha256_update(&h, o->sym->key, sizeof(o->sym->key));
+	for (i = 0; i < o->nrcpt; i++)
+		ecap_hmac_sha256_update(&h, o->rcpt[i].pub, sizeof(o->rcpt[i].pub));
+	ecap_hmac_sha256_final(&h, seed);
+	explicit_bzero(&h, sizeof(h));
+}
+
+/* An unnamed temporary file for the ciphertext, in $TMPDIR. */
+static int
+spool_open(void)
+{
+	const char *dir = getenv("TMPDIR");
+	int fd;
+
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd == -1)
+		ecap_err(ECAP_EXIT_ERR, "%s: cannot create a temporary file", dir);
+	return fd;
+}
+
+void
+ecap_seal(const struct ecap_seal_opts *o, int infd, const char *inname, int outfd,
+    const char *outname)
+{
+	struct ecap_frame_writer w;
+	struct bytes head = { 0 }, sigbytes = { 0 }, metatext = { 0 }, rcpts = { 0 };
+	struct ecap_aead aead, wrap;
+	unsigned char seed[32], salt[32], filekey[32], paykey[32], k[32], hh[32];
+	unsigned char *buf;
+	char **meta;
+	ecap_merkle_hash *table = NULL, *leaf;
+	size_t *plen, i, nmeta, slot, per;
+	uint64_t pages = 0, total = 0, cap = 0;
+	int spool, carry = 0, last = 0;
+	unsigned char carried;
+	struct ecap_merkle m;
+	struct source src = { o->prefix, o->prefixlen, 0, infd, inname };
+
+	if (o->sym == NULL && o->nrcpt == 0)
+		ecap_errx(ECAP_EXIT_ERR, "no key: give a master key or a recipient");
+	if (o->page_size < ECAP_PAGE_MIN || o->page_size > ECAP_PAGE_MAX)
+		ecap_errx(ECAP_EXIT_ERR, "page size must be %u to %u bytes", ECAP_PAGE_MIN,
+		    ECAP_PAGE_MAX);
+
+	/* The metadata sorted, each line once. */
+	meta = ecap_xcalloc(o->nmeta + 1, sizeof(*meta));
+	for (i = 0; i < o->nmeta; i++)
+		meta[i] = o->meta[i];
+	qsort(meta, o->nmeta, sizeof(*meta), cmpstr);
+	for (i = nmeta = 0; i < o->nmeta; i++) {
+		if (!meta_valid(meta[i], strlen(meta[i])))
+			ecap_errx(ECAP_EXIT_ERR, "metadata '%s': not key=value (key of a-z 0-9 . -, "
+			    "value without control characters)", meta[i]);
+		if (meta[i][0] == 'x' && meta[i][1] == '-')
+			ecap_errx(ECAP_EXIT_ERR, "metadata '%s': keys beginning x- are reserved for "
+			    "openers", meta[i]);
+		if (strncmp(meta[i], MIN_VERSION, strlen(MIN_VERSION)) == 0 &&
+		    !version_valid(meta[i] + strlen(MIN_VERSION)))
+			ecap_errx(ECAP_EXIT_ERR, "metadata '%s': not a version such as 0.1.0", meta[i]);
+		if (i > 0 && strcmp(meta[i], meta[i - 1]) == 0)
+			continue;
+		if (i > 0 && meta_same_key(meta[i], meta[i - 1]) && !meta_multi(meta[i]))
+			ecap_errx(ECAP_EXIT_ERR, "metadata key of '%s' given twice", meta[i]);
+		bytes_add(&metatext, meta[i], strlen(meta[i]));
+		bytes_add(&metatext, "\n", 1);
+		nmeta++;
+	}
+	free(meta);
+	if (metatext.len > META_MAX)
+		ecap_errx(ECAP_EXIT_ERR, "metadata longer than %u bytes", META_MAX);
+	{
+		unsigned char fixed[HEAD_FIXED] = { 0 };
+
+		put32(fixed, o->aead);
+		put32(fixed + 4, o->page_size);
+		if (o->reproducible) {
+			seed_for_reproducible(o, &src, fixed, &metatext, seed);
+			ecap_hkdf_sha256(salt, 32, seed, 32, NULL, 0, "salt", 4);
+			ecap_hkdf_sha256(filekey, 32, seed, 32, NULL, 0, "file key", 8);
+		} else {
+			ecap_random(salt, sizeof(salt));
+			ecap_random(filekey, sizeof(filekey));
+		}
+		memcpy(fixed + 16, salt, 32);
+		bytes_add(&head, fixed, sizeof(fixed));
+		bytes_add(&head, metatext.p, metatext.len);
+		free(metatext.p);
+	}
+
+	/* RCPT: the file key wrapped for every key that may open the capsule. */
+	if (ecap_aead_init(&wrap, o->aead, filekey) < 0)
+		ecap_errx(ECAP_EXIT_ERR, "unknown AEAD");
+	ecap_aead_wipe(&wrap);
+	if (o->sym != NULL) {
+		unsigned char st[STANZA_SYM_LEN];
+
+		st[0] = ECAP_STANZA_SYM;
+		ecap_hex_decode(st + 1, 8, o->sym->id);
+		kek(k, o->sym->key, sizeof(o->sym->key), salt, sizeof(salt), "ecap sym stanza");
+		ecap_aead_init(&wrap, o->aead, k);
+		memcpy(st + 9, filekey, 32);
+		ecap_aead_seal(&wrap, zero_nonce, NULL, 0, st + 9, 32, st + 41);
+		ecap_aead_wipe(&wrap);
+		bytes_add(&rcpts, st, sizeof(st));
+	}
+	for (i = 0; i < o->nrcpt; i++) {
+		unsigned char st[STANZA_X_LEN], e[32], shared[32], ks[64];
+		size_t j;
+
+		/* A recipient named twice gets one stanza. */
+		for (j = 0; j < i && memcmp(o->rcpt[j].pub, o->rcpt[i].pub, 32) != 0; j++)
+			;
+		if (j < i)
+			continue;
+
+		if (o->reproducible) {
+			unsigned char info[32];
+			int n = snprintf((char *)info, sizeof(info), "x25519 ephemeral %zu", i);
+
+			ecap_hkdf_sha256(e, 32, seed, 32, NULL, 0, info, n);
+		} else {
+			ecap_random(e, sizeof(e));
+		}
+		st[0] = ECAP_STANZA_X25519;
+		ecap_hex_decode(st + 1, 8, o->rcpt[i].id);
+		ecap_x25519(st + 9, e, basepoint);
+		if (ecap_x25519(shared, e, o->rcpt[i].pub) < 0)
+			ecap_errx(ECAP_EXIT_ERR, "recipient %s: a low-order point, not a key",
+			    o->rcpt[i].id);
+		memcpy(ks, st + 9, 32);
+		memcpy(ks + 32, o->rcpt[i].pub, 32);
+		kek(k, shared, sizeof(shared), ks, sizeof(ks), "ecap x25519 stanza");
+		ecap_aead_init(&wrap, o->aead, k);
+		memcpy(st + 41, filekey, 32);
+		ecap_aead_seal(&wrap, zero_nonce, NULL, 0, st + 41, 32, st + 73);
+		ecap_aead_wipe(&wrap);
+		explicit_bzero(e, sizeof(e));
+		explicit_bzero(shared, sizeof(shared));
+		bytes_add(&rcpts, st, sizeof(st));
+	}
+	explicit_bzero(k, sizeof(k));
+
+	/* Every key is good: now the header goes out, and its hash is the pages' AAD. */
+	ecap_frame_writer_init(&w, outfd, outname);
+	ecap_frame_begin(&w, ECAP_CAPSULE_FORMAT, ECAP_CAPSULE_VERSION);
+	{
+		char hdr[32];
+		int n = snprintf(hdr, sizeof(hdr), "%s/%d", ECAP_CAPSULE_FORMAT,
+		    ECAP_CAPSULE_VERSION);
+
+		bytes_frame(&sigbytes, "ECAP", hdr, n);
+	}
+	signed_frame(&w, &sigbytes, "HEAD", head.p, head.len);
+	free(head.p);
+	for (i = 0; i < rcpts.len;) {
+		size_t n = rcpts.p[i] == ECAP_STANZA_SYM ? STANZA_SYM_LEN : STANZA_X_LEN;
+
+		signed_frame(&w, &sigbytes, "RCPT", rcpts.p + i, n);
+		i += n;
+	}
+	free(rcpts.p);
+	ecap_sha256_peek(&w.hash, hh);
+
+	/* The pages, sealed into the spool a batch at a time on every thread. */
+	kek(paykey, filekey, sizeof(filekey), salt, sizeof(salt), "ecap payload");
+	explicit_bzero(filekey, sizeof(filekey));
+	ecap_aead_init(&aead, o->aead, paykey);
+	explicit_bzero(paykey, sizeof(paykey));
+	explicit_bzero(seed, sizeof(seed));
+	slot = (size_t)o->page_size + ECAP_AEAD_TAG_LEN;
+	per = BATCH_BYTES / o->page_size;
+	if (per < 1)
+		per = 1;
+	buf = ecap_secmem_alloc(per * slot);
+	plen = ecap_xcalloc(per, sizeof(*plen));
+	leaf = ecap_xcalloc(per, sizeof(*leaf));
+	spool = spool_open();
+	ecap_merkle_init(&m);
+	while (!last) {
+		struct sealjob j = { &aead, hh, buf, slot, plen, pages, UINT64_MAX, leaf };
+		size_t n = 0;
+
+		while (n < per && !last) {
+			plen[n] = read_page(&src, buf + n * slot, o->page_size, &carry, &carried,
+			    &last);
+			total += plen[n];
+			n++;
+		}
+		if (last)
+			j.last = pages + n - 1;
+		ecap_parallel_for(n, o->threads, seal_range, &j);
+		if (pages + n > cap) {
+			cap = cap ? 2 * cap : 1024;
+			while (cap < pages + n)
+				cap *= 2;
+			table = ecap_xrealloc(table, cap * sizeof(*table));
+		}
+		for (i = 0; i < n; i++) {
+			memcpy(table[pages + i], leaf[i], sizeof(leaf[i]));
+			ecap_merkle_push(&m, leaf[i]);
+			ecap_writeall(spool, buf + i * slot, plen[i] + ECAP_AEAD_TAG_LEN, "spool");
+		}
+		pages += n;
+		if (o->progress && total >= PROGRESS_BYTES && isatty(STDERR_FILENO))
+			fprintf(stderr, "\r%s: sealed %llu MiB", ecap_progname,
+			    (unsigned long long)(total >> 20));
+	}
+	if (o->progress && total >= PROGRESS_BYTES && isatty(STDERR_FILENO))
+		fputc('\n', stderr);
+	ecap_aead_wipe(&aead);
+
+	/* The page table, its root, the signature over all of it, a checkpoint. */
+	for (i = 0; i < pages; i += TABL_MAX) {
+		size_t n = pages - i < TABL_MAX ? pages - i : TABL_MAX;
+
+		signed_frame(&w, &sigbytes, "TABL", table[i], n * sizeof(*table));
+	}
+	{
+		unsigned char root[ROOT_LEN];
+
+		ecap_merkle_root(&m, root);
+		put64(root + 32, pages);
+		put64(root + 40, total);
+		signed_frame(&w, &sigbytes, "ROOT", root, sizeof(root));
+	}
+	if (o->signer != NULL) {
+		struct ecap_ssh_out sig = { 0 };
+
+		if (ecap_sshsig_sign(o->signer, ECAP_SIGN_NAMESPACE, sigbytes.p, sigbytes.len,
+		    &sig) < 0)
+			ecap_errx(ECAP_EXIT_ERR, "signing key has no private key");
+		ecap_frame_write(&w, "SIGN", sig.p, sig.len);
+		ecap_ssh_out_free(&sig);
+	}
+	free(sigbytes.p);
+	ecap_frame_checkpoint(&w);
+
+	/* The pages, from the spool. */
+	if (lseek(spool, 0, SEEK_SET) == -1)
+		ecap_err(ECAP_EXIT_ERR, "spool: seek");
+	for (i = 0; i < pages;) {
+		size_t n = pages - i < per ? pages - i : per, k2, got, want;
+		size_t lastlen = (size_t)(total - (pages - 1) * (uint64_t)o->page_size) +
+		    ECAP_AEAD_TAG_LEN;
+
+		want = (i + n == pages) ? (n - 1) * slot + lastlen : n * slot;
+		got = ecap_readall(spool, buf, want, "spool");
+		if (got != want)
+			ecap_errx(ECAP_EXIT_ERR, "spool: short read");
+		for (k2 = 0; k2 < n; k2++)
+			ecap_frame_write(&w, "PAGE", buf + k2 * slot,
+			    i + k2 + 1 == pages ? lastlen : slot);
+		i += n;
+	}
+	ecap_frame_end(&w);
+	close(spool);
+	ecap_secmem_free(buf, per * slot);
+	free(plen);
+	free(leaf);
+	free(table);
+}
+
+/* ---- opening ---- */
+
+struct reader {
+	struct ecap_frame_reader r;
+	const char *name;
+	int started;		/* the ECAP frame was read */
+};
+
+static noreturn void
+tampered(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static noreturn void
+tampered(const char *name, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ecap_errx(ECAP_EXIT_TAMPERED, "%s: %s", name, msg);
+}
+
+/* The next frame; stream faults end the program with the right status. */
+static void
+next(struct reader *rd, struct ecap_frame *f)
+{
+	int rc = ecap_frame_read(&rd->r, f);
+
+	if (rc > 0 && !ecap_frame_critical(f->type))
+		tampered(rd->name, "offset %llu: ancillary frame '%s': a capsule has none",
+		    (unsigned long long)f->off, f->type);
+	if (rc > 0)
+		return;
+	if (rc == 0)
+		tampered(rd->name, "ends after END where more was due");
+	switch (rc) {
+	case ECAP_FRAME_EIO:
+	case ECAP_FRAME_EFORMAT:
+		ecap_errx(ECAP_EXIT_ERR, "%s: %s", rd->name, rd->r.err);
+	default:
+		if (!rd->started)
+			ecap_errx(ECAP_EXIT_ERR, "%s: not a capsule: %s", rd->name, rd->r.err);
+		tampered(rd->name, "%s", rd->r.err);
+	}
+}
+
+static void
+parse_head(struct reader *rd, const struct ecap_frame *f, struct ecap_capsule *c)
+{
+	size_t i, j;
+	const char *p, *end;
+
+	if (f->len < HEAD_FIXED)
+		tampered(rd->name, "offset %llu: HEAD frame too short", (unsigned long long)f->off);
+	c->aead = get32(f->data);
+	c->page_size = get32(f->data + 4);
+	c->compression = get32(f->data + 8);
+	memcpy(c->salt, f->data + 16, 32);
+	if (ecap_aead_name(c->aead) == NULL)
+		ecap_errx(ECAP_EXIT_ERR, "%s: unsupported AEAD number %u", rd->name, c->aead);
+	if (c->compression != 0)
+		ecap_errx(ECAP_EXIT_ERR, "%s: unsupported compression number %u", rd->name,
+		    c->compression);
+	if (get32(f->data + 12) != 0)
+		ecap_errx(ECAP_EXIT_ERR, "%s: HEAD: reserved field is not zero", rd->name);
+	if (c->page_size < ECAP_PAGE_MIN || c->page_size > ECAP_PAGE_MAX)
+		tampered(rd->name, "HEAD: page size %u out of range", c->page_size);
+	p = (const char *)f->data + HEAD_FIXED;
+	end = (const char *)f->data + f->len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', end - p);
+		char *line;
+
+		if (nl == NULL || !meta_valid(p, nl - p))
+			tampered(rd->name, "HEAD: malformed metadata line %zu", c->nmeta + 1);
+		if (nl - p >= 2 && p[0] == 'x' && p[1] == '-')
+			ecap_errx(ECAP_EXIT_ERR, "%s: HEAD: metadata key '%.*s' is reserved for openers",
+			    rd->name, (int)(strchr(p, '=') - p), p);
+		line = ecap_xmalloc(nl - p + 1);
+		memcpy(line, p, nl - p);
+		line[nl - p] = '\0';
+		if (strncmp(line, MIN_VERSION, strlen(MIN_VERSION)) == 0 &&
+		    !version_valid(line + strlen(MIN_VERSION)))
+			ecap_errx(ECAP_EXIT_ERR, "%s: HEAD: '%s' is not a version", rd->name, line);
+		if (c->nmeta > 0 && strcmp(c->meta[c->nmeta - 1], line) >= 0)
+			tampered(rd->name, "HEAD: metadata not sorted at line %zu", c->nmeta + 1);
+		c->meta = ecap_xrealloc(c->meta, (c->nmeta + 1) * sizeof(*c->meta));
+		c->meta[c->nmeta++] = line;
+		p = nl + 1;
+	}
+	for (i = 0; i < c->nmeta; i++)
+		for (j = i + 1; j < c->nmeta; j++)
+			if (meta_same_key(c->meta[i], c->meta[j]) && !meta_multi(c->meta[i]))
+				ecap_errx(ECAP_EXIT_ERR, "%s: HEAD: metadata key of '%s' given twice",
+				    rd->name, c->meta[i]);
+}
+
+static void
+parse_rcpt(struct reader *rd, const struct ecap_frame *f, struct ecap_capsule *c)
+{
+	struct ecap_stanza *s;
+
+	c->stanzas = ecap_xrealloc(c->stanzas, (c->nstanzas + 1) * sizeof(*c->stanzas));
+	s = &c->stanzas[c->nstanzas++];
+	memset(s, 0, sizeof(*s));
+	if (f->len == STANZA_SYM_LEN && f->data[0] == ECAP_STANZA_SYM) {
+		memcpy(s->keyid, f->data + 1, 8);
+		memcpy(s->wrapped, f->data + 9, 48);
+	} else if (f->len == STANZA_X_LEN && f->data[0] == ECAP_STANZA_X25519) {
+		memcpy(s->keyid, f->data + 1, 8);
+		memcpy(s->eph, f->data + 9, 32);
+		memcpy(s->wrapped, f->data + 41, 48);
+	} else if (f->len > 0 && f->data[0] != ECAP_STANZA_SYM && f->data[0] != ECAP_STANZA_X25519) {
+		ecap_errx(ECAP_EXIT_ERR, "%s: key stanza %zu: unsupported kind %u", rd->name,
+		    c->nstanzas, f->data[0]);
+	} else {
+		tampered(rd->name, "key stanza %zu: malformed", c->nstanzas);
+	}
+	s->kind = f->data[0];
+}
+
+/* Try to unwrap the file key from stanza s with secret k; 0 on success. */
+static int
+unwrap(const struct ecap_capsule *c, const struct ecap_stanza *s, const unsigned char k[32],
+    unsigned char filekey[32])
+{
+	struct ecap_aead a;
+	int rc;
+
+	ecap_aead_init(&a, c->aead, k);
+	memcpy(filekey, s->wrapped, 32);
+	rc = ecap_aead_open(&a, zero_nonce, NULL, 0, filekey, 32, s->wrapped + 32);
+	ecap_aead_wipe(&a);
+	return rc;
+}
+
+static void
+find_key(const struct ecap_open_opts *o, const char *name, const struct ecap_capsule *c,
+    unsigned char filekey[32])
+{
+	unsigned char id[8], k[32];
+	char ids[256] = "";
+	size_t i, j, n = 0;
+
+	for (i = 0; i < c->nstanzas; i++) {
+		const struct ecap_stanza *s = &c->stanzas[i];
+		int matched = 0;
+
+		if (s->kind == ECAP_STANZA_SYM && o->sym != NULL) {
+			ecap_hex_decode(id, 8, o->sym->id);
+			if (memcmp(id, s->keyid, 8) == 0) {
+				kek(k, o->sym->key, sizeof(o->sym->key), c->salt, sizeof(c->salt),
+				    "ecap sym stanza");
+				matched = 1;
+			}
+		}
+		for (j = 0; s->kind == ECAP_STANZA_X25519 && !matched && j < o->nids; j++) {
+			unsigned char shared[32], ks[64];
+
+			ecap_hex_decode(id, 8, o->ids[j].id);
+			if (memcmp(id, s->keyid, 8) != 0)
+				continue;
+			if (ecap_x25519(shared, o->ids[j].secret, s->eph) < 0)
+				tampered(name, "key stanza %zu: ephemeral key is a low-order point",
+				    i + 1);
+			memcpy(ks, s->eph, 32);
+			memcpy(ks + 32, o->ids[j].pub, 32);
+			kek(k, shared, sizeof(shared), ks, sizeof(ks), "ecap x25519 stanza");
+			explicit_bzero(shared, sizeof(shared));
+			matched = 1;
+		}
+		if (matched) {
+			int rc = unwrap(c, s, k, filekey);
+
+			explicit_bzero(k, sizeof(k));
+			if (rc < 0)
+				tampered(name, "key stanza %zu: authentication failed (tampered)", i + 1);
+			return;
+		}
+		if (n < 4) {
+			size_t len = strlen(ids);
+
+			snprintf(ids + len, sizeof(ids) - len, "%s%s ", n ? ", " : "",
+			    s->kind == ECAP_STANZA_SYM ? "key" : "x25519");
+			ecap_hex_encode(ids + strlen(ids), s->keyid, 8);
+			n++;
+		}
+	}
+	ecap_errx(ECAP_EXIT_NOKEY, "%s: no key stanza matches: wrong key? (the capsule is for %s)",
+	    name, ids);
+}
+
+/* A header frame kept for after the signature: its payload at sigbytes + at. */
+struct hframe {
+	char type[5];
+	size_t at, len;
+	uint64_t off;
+};
+
+struct openjob {
+	const struct ecap_capsule *c;
+	const struct ecap_aead *aead;
+	unsigned char *buf;
+	size_t slot;
+	size_t *len;		/* ciphertext + tag bytes of each page */
+	uint64_t first;
+	int keyless;
+	int *bad;		/* per page: 1 leaf hash, 2 tag */
+};
+
+static void
+open_range(void *arg, size_t lo, size_t hi)
+{
+	struct openjob *j = arg;
+	unsigned char nonce[ECAP_AEAD_NONCE_LEN];
+	ecap_merkle_hash h;
+	size_t k;
+
+	for (k = lo; k < hi; k++) {
+		unsigned char *p = j->buf + k * j->slot;
+		uint64_t idx = j->first + k;
+		size_t n = j->len[k] - ECAP_AEAD_TAG_LEN;
+
+		j->bad[k] = 0;
+		ecap_merkle_leaf_hash(h, p, j->len[k]);
+		if (memcmp(h, j->c->table[idx], sizeof(h)) != 0) {
+			j->bad[k] = 1;
+			continue;
+		}
+		if (j->keyless)
+			continue;
+		ecap_stream_nonce(nonce, idx, idx + 1 == j->c->pages);
+		if (ecap_aead_open(j->aead, nonce, j->c->header_hash, 32, p, n, p + n) < 0)
+			j->bad[k] = 2;
+	}
+}
+
+void
+ecap_open(const struct ecap_open_opts *o, int fd, const char *name, struct ecap_capsule *c)
+{
+	struct reader rd = { .name = name };
+	struct ecap_frame f;
+	struct bytes sigbytes = { 0 };
+	struct ecap_aead aead;
+	unsigned char filekey[32], paykey[32], root[32];
+	unsigned char *buf;
+	size_t slot, per, *plen, i, nh, h, hashed = 0;
+	struct hframe *hf = NULL;
+	ptrdiff_t last_kind = 0;
+	int *bad;
+	uint64_t ntable = 0, idx = 0, expect;
+
+	memset(c, 0, sizeof(*c));
+	ecap_frame_reader_fd(&rd.r, fd, name, ECAP_FRAME_ANCILLARY);
+	next(&rd, &f);		/* ECAP, checked by the reader */
+	rd.started = 1;
+	bytes_frame(&sigbytes, f.type, f.data, f.len);
+	if (strcmp(rd.r.format, ECAP_CAPSULE_FORMAT) != 0)
+		ecap_errx(ECAP_EXIT_ERR, "%s: not a capsule: a %s/%u stream", name, rd.r.format,
+		    rd.r.version);
+	/*
+	 * Everything before the checkpoint is read first, checked only for the
+	 * order of its frames, so that the signature is verified before any field
+	 * is believed; then the fields, the page table and its root.
+	 */
+	for (nh = 0;; nh++) {
+		static const char order[] = "HEADRCPTTABLROOT";
+		const char *at;
+
+		next(&rd, &f);
+		at = strstr(order, f.type);
+		if (at == NULL || (at - order) % 4 != 0 || (nh == 0 && at != order) ||
+		    (nh > 0 && at < order + 4) ||
+		    (at - order) < last_kind || (at - order) > last_kind + 4)
+			tampered(name, "offset %llu: frame '%s' out of place in the header",
+			    (unsigned long long)f.off, f.type);
+		last_kind = at - order;
+		hf = ecap_xrealloc(hf, (nh + 1) * sizeof(*hf));
+		hf[nh] = (struct hframe){ { 0 }, sigbytes.len + ECAP_FRAME_HDR, f.len, f.off };
+		memcpy(hf[nh].type, f.type, 5);
+		bytes_frame(&sigbytes, f.type, f.data, f.len);
+		if (strcmp(f.type, "RCPT") == 0)
+			hashed = sigbytes.len;
+		if (strcmp(f.type, "ROOT") == 0) {
+			nh++;
+			break;
+		}
+	}
+
+	/* The signature over everything so far. */
+	next(&rd, &f);
+	if (strcmp(f.type, "SIGN") == 0) {
+		struct ecap_sshsig sig;
+		char why[256];
+		char fp[64];
+
+		if (ecap_sshsig_parse(&sig, f.data, f.len, why) < 0)
+			tampered(name, "signature: %s", why);
+		if (ecap_sshsig_verify(&sig, ECAP_SIGN_NAMESPACE, sigbytes.p, sigbytes.len, why) != 0)
+			tampered(name, "%s", why);
+		c->is_signed = 1;
+		c->signer = sig.key;
+		c->sig = ecap_xmalloc(f.len);
+		memcpy(c->sig, f.data, f.len);
+		c->siglen = f.len;
+		ecap_sshkey_fingerprint(&c->signer, fp);
+		if (o->signers != NULL) {
+			c->principal = ecap_allowed_signers_find(o->signers, &c->signer,
+			    ECAP_SIGN_NAMESPACE, (long long)time(NULL));
+			if (c->principal == NULL)
+				ecap_errx(ECAP_EXIT_UNTRUSTED, "%s: unknown signer %s: not in the "
+				    "allowed signers for namespace ecap", name, fp);
+		}
+		next(&rd, &f);
+	} else if (o->signers != NULL) {
+		ecap_errx(ECAP_EXIT_UNTRUSTED, "%s: the capsule is not signed, and allowed signers "
+		    "are required", name);
+	}
+	c->signed_len = sigbytes.len;
+	if (strcmp(f.type, "CHKP") != 0)
+		tampered(name, "offset %llu: frame '%s' where the checkpoint is due",
+		    (unsigned long long)f.off, f.type);
+
+	/* The fields: HEAD, the stanzas, the page table and its root. */
+	for (h = 0; h < nh; h++) {
+		struct ecap_frame hf1 = { .len = (uint32_t)hf[h].len,
+		    .data = sigbytes.p + hf[h].at, .off = hf[h].off };
+
+		memcpy(hf1.type, hf[h].type, 5);
+		if (strcmp(hf1.type, "HEAD") == 0) {
+			parse_head(&rd, &hf1, c);
+		} else if (strcmp(hf1.type, "RCPT") == 0) {
+			parse_rcpt(&rd, &hf1, c);
+		} else if (strcmp(hf1.type, "TABL") == 0) {
+			if (hf1.len == 0 || hf1.len % 32 != 0)
+				tampered(name, "offset %llu: TABL frame of %lu bytes",
+				    (unsigned long long)hf1.off, (unsigned long)hf1.len);
+			c->table = ecap_xrealloc(c->table,
+			    (ntable + hf1.len / 32) * sizeof(*c->table));
+			memcpy(c->table[ntable], hf1.data, hf1.len);
+			ntable += hf1.len / 32;
+		} else {
+			if (hf1.len != ROOT_LEN)
+				tampered(name, "offset %llu: ROOT frame of %lu bytes, not %d",
+				    (unsigned long long)hf1.off, (unsigned long)hf1.len, ROOT_LEN);
+			memcpy(c->root, hf1.data, 32);
+			c->pages = get64(hf1.data + 32);
+			c->payload_len = get64(hf1.data + 40);
+		}
+	}
+	ecap_sha256(c->header_hash, sigbytes.p, hashed);
+	free(sigbytes.p);
+	free(hf);
+	ecap_merkle_root_of(root, c->table, ntable);
+	if (ntable != c->pages)
+		tampered(name, "ROOT says %llu pages, the page table has %llu",
+		    (unsigned long long)c->pages, (unsigned long long)ntable);
+	if (memcmp(root, c->root, 32) != 0)
+		tampered(name, "the page table does not match its Merkle root");
+	expect = c->payload_len == 0 ? 1 : (c->payload_len - 1) / c->page_size + 1;
+	if (c->pages != expect)
+		tampered(name, "ROOT: %llu pages cannot hold %llu bytes in pages of %u",
+		    (unsigned long long)c->pages, (unsigned long long)c->payload_len, c->page_size);
+	c->header_len = rd.r.off;
+
+	if (!o->keyless) {
+		find_key(o, name, c, filekey);
+		kek(paykey, filekey, sizeof(filekey), c->salt, sizeof(c->salt), "ecap payload");
+		explicit_bzero(filekey, sizeof(filekey));
+		ecap_aead_init(&aead, c->aead, paykey);
+		explicit_bzero(paykey, sizeof(paykey));
+	}
+	if (o->header != NULL)
+		o->header(o->arg, c);
+	if (o->header_only) {
+		ecap_frame_reader_free(&rd.r);
+		return;
+	}
+
+	/* The pages: leaf hash, then tag, then out; a batch at a time on every thread. */
+	slot = (size_t)c->page_size + ECAP_AEAD_TAG_LEN;
+	per = BATCH_BYTES / c->page_size;
+	if (per < 1)
+		per = 1;
+	if (per > c->pages)
+		per = c->pages;
+	buf = ecap_secmem_alloc(per * slot);
+	plen = ecap_xcalloc(per, sizeof(*plen));
+	bad = ecap_xcalloc(per, sizeof(*bad));
+	while (idx < c->pages) {
+		struct openjob j = { c, &aead, buf, slot, plen, idx, o->keyless, bad };
+		size_t n = 0;
+
+		while (n < per && idx + n < c->pages) {
+			uint64_t k = idx + n;
+			size_t want = k + 1 < c->pages ? slot :
+			    (size_t)(c->payload_len - k * c->page_size) + ECAP_AEAD_TAG_LEN;
+
+			next(&rd, &f);
+			if (strcmp(f.type, "PAGE") != 0)
+				tampered(name, "offset %llu: frame '%s' where page %llu is due",
+				    (unsigned long long)f.off, f.type, (unsigned long long)k);
+			if (f.len != want)
+				tampered(name, "page %llu: %lu bytes, not %zu",
+				    (unsigned long long)k, (unsigned long)f.len, want);
+			memcpy(buf + n * slot, f.data, f.len);
+			plen[n++] = f.len;
+		}
+		ecap_parallel_for(n, o->threads, open_range, &j);
+		for (i = 0; i < n; i++) {
+			if (bad[i] == 1)
+				tampered(name, "page %llu: does not match the page table",
+				    (unsigned long long)(idx + i));
+			if (bad[i] == 2)
+				tampered(name, "page %llu: authentication failed (tampered)",
+				    (unsigned long long)(idx + i));
+			if (o->page != NULL && !o->keyless)
+				o->page(o->arg, idx + i, buf + i * slot, plen[i] - ECAP_AEAD_TAG_LEN);
+			explicit_bzero(buf + i * slot, plen[i]);
+		}
+		idx += n;
+	}
+	ecap_secmem_free(buf, per * slot);
+	free(plen);
+	free(bad);
+	if (!o->keyless)
+		ecap_aead_wipe(&aead);
+	next(&rd, &f);
+	if (strcmp(f.type, "END ") != 0)
+		tampered(name, "offset %llu: frame '%s' after the last page",
+		    (unsigned long long)f.off, f.type);
+	if (ecap_frame_read(&rd.r, &f) != 0)
+		tampered(name, "%s", rd.r.err);
+	c->stream_len = rd.r.off;
+	ecap_frame_reader_free(&rd.r);
+}

@@ -1,0 +1,80 @@
+#!/bin/sh
+# make bench: ecap-seal and ecap-open against age (age -r, age -d, Debian
+# package age) on one file of random bytes (1 GiB unless BENCH_MIB says
+# otherwise), each run BENCH_RUNS times from a warm page cache; the best run
+# of each counts.  The capsule is sealed with a master key (--key-file), in
+# pages of the default size; merkle -t PAGE times its Merkle tree alone.
+# ecap-seal spools the ciphertext in $TMPDIR, so that is part of what is timed.
+# Prints seconds, MiB/s and ratios, and whether the targets of issue 3 are met.
+set -eu
+top=$(cd "$(dirname "$0")/../.." && pwd)
+mib=${BENCH_MIB:-1024}
+runs=${BENCH_RUNS:-3}
+bin=$top/bin
+
+if ! command -v age > /dev/null || ! command -v age-keygen > /dev/null; then
+	echo "capsule: skipped: age and age-keygen are not installed (Debian package age)" >&2
+	exit 0
+fi
+
+dir=$(mktemp -d "${TMPDIR:-/tmp}/ecap-bench.XXXXXX")
+trap 'rm -rf "$dir"' EXIT INT TERM
+file=$dir/data
+
+"$bin/ecap-keygen" -o "$dir/key" > /dev/null
+age-keygen -o "$dir/age-key" 2> /dev/null
+recipient=$(age-keygen -y "$dir/age-key")
+
+head -c "$((mib * 1048576))" /dev/urandom > "$file"
+cat "$file" > /dev/null
+
+# best SECONDS of running "$@" $runs times, output discarded
+best() {
+	b=""
+	n=0
+	while [ "$n" -lt "$runs" ]; do
+		s=$(date +%s%N)
+		"$@" > /dev/null
+		e=$(date +%s%N)
+		t=$((e - s))
+		if [ -z "$b" ] || [ "$t" -lt "$b" ]; then b=$t; fi
+		n=$((n + 1))
+	done
+	echo "$b"
+}
+
+se=$(best "$bin/ecap-seal" --key-file "$dir/key" -o "$dir/capsule" "$file")
+se1=$(best "$bin/ecap-seal" --key-file "$dir/key" -j 1 -o "$dir/capsule" "$file")
+ae=$(best age -r "$recipient" -o "$dir/age" "$file")
+op=$(best "$bin/ecap-open" --key-file "$dir/key" --raw "$dir/capsule")
+op1=$(best "$bin/ecap-open" --key-file "$dir/key" -j 1 --raw "$dir/capsule")
+ad=$(best age -d -i "$dir/age-key" "$dir/age")
+mt=$(best "$bin/merkle" -t PAGE "$dir/capsule")
+
+# Both round trips give the file back.
+"$bin/ecap-open" --key-file "$dir/key" --raw "$dir/capsule" | cmp -s - "$file" ||
+	{ echo "capsule: ecap-open does not give the file back" >&2; exit 1; }
+age -d -i "$dir/age-key" "$dir/age" | cmp -s - "$file" ||
+	{ echo "capsule: age -d does not give the file back" >&2; exit 1; }
+
+awk -v mib="$mib" -v runs="$runs" -v cpus="$(nproc)" -v age="$(age --version)" \
+    -v se="$se" -v se1="$se1" -v ae="$ae" -v op="$op" -v op1="$op1" -v ad="$ad" -v mt="$mt" 'BEGIN {
+	printf "capsule: %d MiB file, best of %d runs, %d CPUs, age %s\n", mib, runs, cpus, age
+	printf "  %-34s %8s %10s   %s\n", "tool", "seconds", "MiB/s", "ratio"
+	row("ecap-seal (all CPUs)", se, ae / se, "x age -r")
+	row("ecap-seal -j 1", se1, ae / se1, "x age -r")
+	row("age -r (encrypt)", ae, 1, "")
+	row("ecap-open --raw (all CPUs)", op, ad / op, "x age -d")
+	row("ecap-open -j 1 --raw", op1, ad / op1, "x age -d")
+	row("age -d (decrypt)", ad, 1, "")
+	printf "  %-34s %8.3f %10.0f   %5.0f%% of ecap-seal\n", "merkle -t PAGE (the tree alone)",
+	    mt / 1e9, mib / (mt / 1e9), 100 * mt / se
+	printf "  target: ecap-seal at least as fast as age -r: %.2fx, %s\n",
+	    ae / se, (ae / se >= 1 ? "met" : "NOT met")
+	printf "  target: ecap-open at least 1.20x faster than age -d: %.2fx, %s\n",
+	    ad / op, (ad / op >= 1.2 ? "met" : "NOT met")
+}
+function row(name, ns, ratio, what) {
+	printf "  %-34s %8.3f %10.0f   %5.2f%s\n", name, ns / 1e9, mib / (ns / 1e9), ratio,
+	    what == "" ? "x" : what
+}'

@@ -1,0 +1,82 @@
+/*
+ * test-wasm.c - drive lib/wasm.h from the tests (t/1003-wasm.bats), like
+ * git's t/helper:
+ *
+ *   test-wasm [FILE]      what ecap_wasm_inspect() finds in FILE (or stdin):
+ *                           module            if ecap_wasm_is_module() says so
+ *                           import MODULE NAME KIND    one line per import, in order
+ *                           export NAME KIND           one line per export, in order
+ *                           funcs N                    functions defined
+ *                           memory none | memory [imported] min N [max M]   (pages)
+ *                           start N                    if there is a start function
+ *                         exit 0; or "test-wasm: FILE: reason" on stderr, exit 1
+ *
+ * Errors reading FILE: "test-wasm: reason" on stderr, exit 2.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "err.h"
+#include "wasm.h"
+#include "xio.h"
+
+/* All of standard input or of a file into a new buffer. */
+static unsigned char *
+slurp(const char *path, size_t *lenp)
+{
+	int fd = ecap_xopen(path, O_RDONLY);
+	size_t cap = 65536, len = 0, n;
+	unsigned char *p = ecap_xmalloc(cap);
+
+	while ((n = ecap_readall(fd, p + len, cap - len, ecap_displayname(path, 0))) > 0) {
+		len += n;
+		if (len < cap)
+			break;
+		cap *= 2;
+		p = ecap_xrealloc(p, cap);
+	}
+	*lenp = len;
+	return p;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *path = argc > 1 ? argv[1] : "-";
+	struct ecap_wasm_info info;
+	unsigned char *buf;
+	char why[256];
+	size_t len, k;
+
+	ecap_setprogname(argv[0]);
+	if (argc > 2) {
+		fprintf(stderr, "usage: test-wasm [FILE]\n");
+		exit(ECAP_EXIT_ERR);
+	}
+	buf = slurp(path, &len);
+	if (ecap_wasm_is_module(buf, len))
+		puts("module");
+	if (ecap_wasm_inspect(buf, len, &info, why, sizeof why) == -1)
+		ecap_errx(ECAP_EXIT_NO, "%s: %s", ecap_displayname(path, 0), why);
+	for (k = 0; k < info.nimports; k++)
+		printf("import %s %s %s\n", info.imports[k].module, info.imports[k].name,
+		    info.imports[k].kind);
+	for (k = 0; k < info.nexports; k++)
+		printf("export %s %s\n", info.exports[k].name, info.exports[k].kind);
+	printf("funcs %zu\n", info.nfuncs);
+	if (!info.has_memory)
+		puts("memory none");
+	else if (info.has_memory_max)
+		printf("memory %smin %u max %u\n", info.memory_imported ? "imported " : "",
+		    (unsigned)info.memory_min_pages, (unsigned)info.memory_max_pages);
+	else
+		printf("memory %smin %u\n", info.memory_imported ? "imported " : "",
+		    (unsigned)info.memory_min_pages);
+	if (info.has_start)
+		printf("start %u\n", (unsigned)info.start_func);
+	ecap_wasm_info_free(&info);
+	ecap_wasm_info_free(&info);	/* a second free of a freed info is harmless */
+	free(buf);
+	return 0;
+}
