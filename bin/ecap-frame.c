@@ -21,9 +21,7 @@ usage(int status)
 	    "       ecap-frame check [-q] [FILE]\n"
 	    "       ecap-frame dump (-i INDEX | -t TYPE) [-o OUT] [FILE]\n"
 	    "       ecap-frame wrap [-t TYPE] [-s BYTES | --each] [-o OUT] [FILE...]\n");
-	if (status == ECAP_EXIT_OK && fflush(stdout) == EOF)
-		ecap_err(ECAP_EXIT_ERR, "stdout");
-	exit(status);
+	ecap_usage_exit(status);
 }
 
 struct opts {

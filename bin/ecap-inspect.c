@@ -24,9 +24,7 @@ usage(int status)
 	    "usage: ecap-inspect [--verify] [--allowed-signers FILE] [--json] [CAPSULE]\n"
 	    "       ecap-inspect --page N [--json] [CAPSULE]\n"
 	    "       ecap-inspect --signature [CAPSULE]\n");
-	if (status == ECAP_EXIT_OK && fflush(stdout) == EOF)
-		ecap_err(ECAP_EXIT_ERR, "stdout");
-	exit(status);
+	ecap_usage_exit(status);
 }
 
 static const char *
@@ -135,15 +133,11 @@ main(int argc, char *argv[])
 	struct ecap_capsule c;
 	const char *signersfile = NULL, *path = "-", *name;
 	unsigned char seen[512] = { 0 };
-	char why[256];
 	int ch, fd, verify = 0, json = 0, signature = 0, page = 0;
 	uint64_t pageno = 0;
 
 	ecap_setprogname(argv[0]);
 	o.threads = ecap_ncpu();
-	signersfile = getenv("ECAP_ALLOWED_SIGNERS");
-	if (signersfile != NULL && *signersfile == '\0')
-		signersfile = NULL;
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		if (ch > 0 && ch < (int)sizeof(seen) && seen[ch]++)
 			ecap_errx(ECAP_EXIT_ERR, "an option was given twice");
@@ -169,11 +163,8 @@ main(int argc, char *argv[])
 	if (argc == 1)
 		path = argv[0];
 	name = ecap_displayname(path, 0);
-	if (signersfile != NULL) {
-		if (ecap_allowed_signers_load(&signers, signersfile, why) < 0)
-			ecap_errx(ECAP_EXIT_ERR, "%s: %s", signersfile, why);
+	if (ecap_allowed_signers_xload(&signers, signersfile))
 		o.signers = &signers;
-	}
 	o.header_only = !verify;
 	fd = ecap_xopen(path, O_RDONLY);
 	ecap_open(&o, fd, name, &c);

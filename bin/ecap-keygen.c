@@ -22,9 +22,7 @@ usage(int status)
 	    "       ecap-keygen -y FILE\n"
 	    "       ecap-keygen -l [--json] FILE...\n"
 	    "       ecap-keygen -l [--json] [--key-file FILE] [--keyring NAME]\n");
-	if (status == ECAP_EXIT_OK && fflush(stdout) == EOF)
-		ecap_err(ECAP_EXIT_ERR, "stdout");
-	exit(status);
+	ecap_usage_exit(status);
 }
 
 enum mode { GENERATE, PUBLIC, LIST };

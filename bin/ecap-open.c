@@ -25,9 +25,7 @@ usage(int status)
 	    "usage: ecap-open [--key-file FILE | --keyring NAME] [-i IDENTITY]...\n"
 	    "                 [--allowed-signers FILE] [--raw | -o OUT] [--no-stdin]\n"
 	    "                 [-j THREADS] [CAPSULE]\n");
-	if (status == ECAP_EXIT_OK && fflush(stdout) == EOF)
-		ecap_err(ECAP_EXIT_ERR, "stdout");
-	exit(status);
+	ecap_usage_exit(status);
 }
 
 struct sink {
@@ -127,19 +125,15 @@ main(int argc, char *argv[])
 	struct ecap_allowed_signers signers;
 	struct ecap_capsule c;
 	struct sink s = { .frames = 1 };
-	const char *keyfile = NULL, *keyring = NULL, *signersfile, *outpath = NULL, *path;
+	const char *keyfile = NULL, *keyring = NULL, *signersfile = NULL, *outpath = NULL, *path;
 	unsigned char seen[512] = { 0 };
 	char why[256];
 	size_t nids = 0;
-	int ch, fd, raw = 0, nostdin = 0, rc;
-	uint64_t v;
+	int ch, fd, raw = 0, nostdin = 0;
 
 	ecap_setprogname(argv[0]);
 	ecap_secmem_harden();
 	o.threads = ecap_ncpu();
-	signersfile = getenv("ECAP_ALLOWED_SIGNERS");
-	if (signersfile != NULL && *signersfile == '\0')
-		signersfile = NULL;
 	while ((ch = getopt_long(argc, argv, "hi:j:o:", longopts, NULL)) != -1) {
 		if (ch != 'i' && ch > 0 && ch < (int)sizeof(seen) && seen[ch]++)
 			ecap_errx(ECAP_EXIT_ERR, "an option was given twice");
@@ -151,10 +145,7 @@ main(int argc, char *argv[])
 		case O_NOSTDIN: nostdin = 1; break;
 		case 'o': outpath = optarg; break;
 		case 'j':
-			if (ecap_parse_u64(optarg, &v) < 0 || v < 1 || v > 64)
-				ecap_errx(ECAP_EXIT_ERR, "-j: not a thread count of 1 to 64: '%s'",
-				    optarg);
-			o.threads = (unsigned)v;
+			o.threads = ecap_xparse_threads(optarg);
 			break;
 		case 'i': {
 			struct ecap_x25519 x;
@@ -178,21 +169,13 @@ main(int argc, char *argv[])
 	path = argc == 1 ? argv[0] : "-";
 
 	if (keyfile != NULL || keyring != NULL || nids == 0) {
-		rc = ecap_symkey_find(&sym, keyfile, keyring, why);
-		if (rc == 1)
-			ecap_errx(ECAP_EXIT_ERR, "no key: give --key-file, --keyring or -i, or set "
-			    "ECAP_KEY, ECAP_KEY_FILE or ECAP_KEYRING");
-		if (rc < 0)
-			ecap_errx(ECAP_EXIT_ERR, "%s", why);
+		ecap_symkey_xfind(&sym, keyfile, keyring, "--key-file, --keyring or -i");
 		o.sym = &sym;
 	}
 	o.ids = ids;
 	o.nids = nids;
-	if (signersfile != NULL) {
-		if (ecap_allowed_signers_load(&signers, signersfile, why) < 0)
-			ecap_errx(ECAP_EXIT_ERR, "%s: %s", signersfile, why);
+	if (ecap_allowed_signers_xload(&signers, signersfile))
 		o.signers = &signers;
-	}
 
 	fd = ecap_xopen(path, O_RDONLY);
 	s.frames = !raw && outpath == NULL;

@@ -28,9 +28,7 @@ usage(int status)
 	    "                 [--sign KEY] [--aead aes-256-gcm | chacha20-poly1305]\n"
 	    "                 [--page-size BYTES] [--meta KEY=VALUE]... [--capability CAP]...\n"
 	    "                 [--reproducible] [-j THREADS] [-o OUT] [FILE]\n");
-	if (status == ECAP_EXIT_OK && fflush(stdout) == EOF)
-		ecap_err(ECAP_EXIT_ERR, "stdout");
-	exit(status);
+	ecap_usage_exit(status);
 }
 
 /* "created" as RFC 3339 UTC, from SOURCE_DATE_EPOCH when set. */
@@ -216,10 +214,7 @@ main(int argc, char *argv[])
 			o.page_size = (uint32_t)v;
 			break;
 		case 'j':
-			if (ecap_parse_u64(optarg, &v) < 0 || v < 1 || v > 64)
-				ecap_errx(ECAP_EXIT_ERR, "-j: not a thread count of 1 to 64: '%s'",
-				    optarg);
-			o.threads = (unsigned)v;
+			o.threads = ecap_xparse_threads(optarg);
 			break;
 		case O_REPRO: o.reproducible = 1; break;
 		case O_META:
@@ -254,13 +249,7 @@ main(int argc, char *argv[])
 
 	/* A master key when one is named, or when no recipient is. */
 	if (keyfile != NULL || keyring != NULL || nrcpt == 0) {
-		int rc = ecap_symkey_find(&sym, keyfile, keyring, why);
-
-		if (rc == 1)
-			ecap_errx(ECAP_EXIT_ERR, "no key: give --key-file, --keyring or -r, or set "
-			    "ECAP_KEY, ECAP_KEY_FILE or ECAP_KEYRING");
-		if (rc < 0)
-			ecap_errx(ECAP_EXIT_ERR, "%s", why);
+		ecap_symkey_xfind(&sym, keyfile, keyring, "--key-file, --keyring or -r");
 		o.sym = &sym;
 	}
 	o.rcpt = rcpt;

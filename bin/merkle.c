@@ -34,9 +34,7 @@ usage(int status)
 	    "                     [--leaf-hash HEX | LEAFFILE]\n"
 	    "       merkle verify-consistency --old-size M --old-root HEX\n"
 	    "                     --new-size N --new-root HEX [PROOFFILE]\n");
-	if (status == ECAP_EXIT_OK && fflush(stdout) == EOF)
-		ecap_err(ECAP_EXIT_ERR, "stdout");
-	exit(status);
+	ecap_usage_exit(status);
 }
 
 enum split { SPLIT_BYTES, SPLIT_LINE, SPLIT_FRAME };
@@ -555,15 +553,9 @@ main(int argc, char *argv[])
 			o.type = optarg;
 			tree_opts |= 2;
 			break;
-		case 'j': {
-			uint64_t j;
-
-			if (ecap_parse_u64(optarg, &j) < 0 || j < 1 || j > 64)
-				ecap_errx(ECAP_EXIT_ERR, "-j: not a thread count of 1 to 64: '%s'",
-				    optarg);
-			o.threads = j;
+		case 'j':
+			o.threads = ecap_xparse_threads(optarg);
 			break;
-		}
 		case O_JSON: o.json = 1; break;
 		case O_LEAVES: o.leaves = 1; break;
 		case O_ROOT: slot = &o.root; break;

@@ -138,6 +138,26 @@ ecap_errx(int status, const char *fmt, ...)
 }
 
 void
+ecap_setwhy(char *why, size_t whylen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (why == NULL || whylen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(why, whylen, fmt, ap);
+	va_end(ap);
+}
+
+void
+ecap_usage_exit(int status)
+{
+	if (status == ECAP_EXIT_OK && fflush(stdout) == EOF)
+		ecap_err(ECAP_EXIT_ERR, "stdout");
+	exit(status);
+}
+
+void
 ecap_warn(const char *fmt, ...)
 {
 	const char *why = strerror(errno);

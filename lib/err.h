@@ -12,6 +12,7 @@
 #define ECAP_ERR_H
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdnoreturn.h>
 
 #define ECAP_EXIT_OK	0
@@ -41,6 +42,20 @@ noreturn void ecap_errx(int status, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 noreturn void ecap_verrx(int status, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
+
+/*
+ * Format a one-line reason into why (whylen bytes, truncated to fit); why
+ * NULL is allowed and ignored.  For library functions that report errors to
+ * their caller in a "why" buffer.
+ */
+void ecap_setwhy(char *why, size_t whylen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * End a usage() function: exit with status, after checking that the usage
+ * text written to stdout (for --help, status 0) really went out.
+ */
+noreturn void ecap_usage_exit(int status);
 
 /* Print "NAME: MESSAGE[: strerror(errno)]" on stderr and go on. */
 void ecap_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -26,17 +26,7 @@
 #define X25519_IDENTITY	"ecap-x25519-identity:"
 #define X25519_RECIPIENT "ecap-x25519:"
 
-static void
-say(char *why, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why == NULL)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(why, WHYLEN, fmt, ap);
-	va_end(ap);
-}
+#define say(why, ...)	ecap_setwhy(why, WHYLEN, __VA_ARGS__)
 
 static int
 ishex(int c)
@@ -242,6 +232,20 @@ ecap_symkey_find(struct ecap_symkey *k, const char *path, const char *keyring, c
 	}
 	snprintf(k->source, sizeof(k->source), "keyring:%s", keyring);
 	return symkey_keyring(k, keyring, why);
+}
+
+void
+ecap_symkey_xfind(struct ecap_symkey *k, const char *path, const char *keyring,
+    const char *flags)
+{
+	char why[WHYLEN];
+	int rc = ecap_symkey_find(k, path, keyring, why);
+
+	if (rc == 1)
+		ecap_errx(ECAP_EXIT_ERR, "no key: give %s, or set ECAP_KEY, ECAP_KEY_FILE or "
+		    "ECAP_KEYRING", flags);
+	if (rc < 0)
+		ecap_errx(ECAP_EXIT_ERR, "%s", why);
 }
 
 int

@@ -51,6 +51,14 @@ int ecap_symkey_parse(struct ecap_symkey *k, const char *text, size_t len, const
  */
 int ecap_symkey_find(struct ecap_symkey *k, const char *path, const char *keyring, char *why);
 
+/*
+ * ecap_symkey_find() for a program: ends it (exit 2) when there is no key,
+ * naming the flags it takes (flags: "--key-file, --keyring or -r"), or when
+ * the key is bad.
+ */
+void ecap_symkey_xfind(struct ecap_symkey *k, const char *path, const char *keyring,
+    const char *flags);
+
 /* Create path (O_EXCL, mode 0600) holding 32 random bytes as hex; k gets the key. */
 int ecap_symkey_generate(struct ecap_symkey *k, const char *path, char *why);
 

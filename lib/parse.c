@@ -51,6 +51,16 @@ ecap_parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
+unsigned
+ecap_xparse_threads(const char *s)
+{
+	uint64_t v;
+
+	if (ecap_parse_u64(s, &v) < 0 || v < 1 || v > 64)
+		ecap_errx(ECAP_EXIT_ERR, "-j: not a thread count of 1 to 64: '%s'", s);
+	return (unsigned)v;
+}
+
 size_t
 ecap_read_hashes(int fd, const char *name, unsigned char (*out)[32], size_t max)
 {

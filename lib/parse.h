@@ -18,6 +18,9 @@ int ecap_parse_u64(const char *s, uint64_t *out);
  */
 int ecap_parse_size(const char *s, uint64_t *out);
 
+/* A -j thread count, 1 to 64; ends the program (exit 2) naming -j otherwise. */
+unsigned ecap_xparse_threads(const char *s);
+
 /*
  * Read a list of 32-byte hashes written as 64 hex digits one a line (as
  * merkle(1) prints proofs) from fd, at most max of them, into out.  Empty

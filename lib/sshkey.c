@@ -41,18 +41,7 @@ static const unsigned char p256_order[32] = {
 	0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51,
 };
 
-/* A reason into why (WHYLEN bytes), truncated if need be; why may be NULL. */
-static void __attribute__((format(printf, 2, 3)))
-setwhy(char *why, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why == NULL)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(why, WHYLEN, fmt, ap);
-	va_end(ap);
-}
+#define setwhy(why, ...)	ecap_setwhy(why, WHYLEN, __VA_ARGS__)
 
 void
 ecap_random(void *buf, size_t len)

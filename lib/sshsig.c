@@ -28,18 +28,7 @@
 #define END		"-----END SSH SIGNATURE-----"
 #define WRAP		70
 
-/* A reason into why (WHYLEN bytes), truncated if need be; why may be NULL. */
-static void __attribute__((format(printf, 2, 3)))
-setwhy(char *why, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why == NULL)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(why, WHYLEN, fmt, ap);
-	va_end(ap);
-}
+#define setwhy(why, ...)	ecap_setwhy(why, WHYLEN, __VA_ARGS__)
 
 /* Printable copy of at most 32 bytes of a wire string into out (40 bytes). */
 static void
@@ -628,6 +617,20 @@ ecap_allowed_signers_free(struct ecap_allowed_signers *a)
 	free(a->v);
 	a->v = NULL;
 	a->n = 0;
+}
+
+int
+ecap_allowed_signers_xload(struct ecap_allowed_signers *a, const char *path)
+{
+	char why[WHYLEN];
+
+	if (path == NULL && (path = getenv("ECAP_ALLOWED_SIGNERS")) != NULL && *path == '\0')
+		path = NULL;
+	if (path == NULL)
+		return 0;
+	if (ecap_allowed_signers_load(a, path, why) < 0)
+		ecap_errx(ECAP_EXIT_ERR, "%s: %s", path, why);
+	return 1;
 }
 
 const struct ecap_allowed_signer *

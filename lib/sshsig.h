@@ -96,6 +96,14 @@ int ecap_allowed_signers_load(struct ecap_allowed_signers *a, const char *path, 
 void ecap_allowed_signers_free(struct ecap_allowed_signers *a);
 
 /*
+ * For a program: load the allowed signers named by path (a flag) or, when
+ * path is NULL, by $ECAP_ALLOWED_SIGNERS.  Returns 1 when a file was
+ * loaded, 0 when none is named; a file that does not parse ends the program
+ * (exit 2) naming the file and the line.
+ */
+int ecap_allowed_signers_xload(struct ecap_allowed_signers *a, const char *path);
+
+/*
  * The first entry that lists key k for namespace ns and is valid at time
  * now (seconds since the epoch), or NULL when none does (unknown signer).
  */
