@@ -318,6 +318,32 @@ seed_for_reproducible(const struct ecap_seal_opts *o, struct source *src,
 	explicit_bzero(&h, sizeof(h));
 }
 
+/*
+ * Read up to per pages into buf (one slot each) and seal them on every
+ * thread, their leaf hashes into leaf; page numbers start at first.
+ * Returns the number of pages; *last is set with the capsule's last page,
+ * and *total grows by the plaintext bytes read.
+ */
+static size_t
+seal_batch(struct source *src, const struct ecap_seal_opts *o, const struct ecap_aead *aead,
+    const unsigned char *hh, unsigned char *buf, size_t slot, size_t per, size_t *plen,
+    ecap_merkle_hash *leaf, uint64_t first, int *carry, unsigned char *carried, int *last,
+    uint64_t *total)
+{
+	struct sealjob j = { aead, hh, buf, slot, plen, first, UINT64_MAX, leaf };
+	size_t n = 0;
+
+	while (n < per && !*last) {
+		plen[n] = read_page(src, buf + n * slot, o->page_size, carry, carried, last);
+		*total += plen[n];
+		n++;
+	}
+	if (*last)
+		j.last = first + n - 1;
+	ecap_parallel_for(n, o->threads, seal_range, &j);
+	return n;
+}
+
 /* An unnamed temporary file for the ciphertext, in $TMPDIR. */
 static int
 spool_open(void)
@@ -346,7 +372,8 @@ ecap_seal(const struct ecap_seal_opts *o, int infd, const char *inname, int outf
 	ecap_merkle_hash *table = NULL, *leaf;
 	size_t *plen, i, nmeta, slot, per;
 	uint64_t pages = 0, total = 0, cap = 0;
-	int spool, carry = 0, last = 0;
+	int spool, carry = 0, last = 0, twopass;
+	off_t start = 0;
 	unsigned char carried;
 	struct ecap_merkle m;
 	struct source src = { o->prefix, o->prefixlen, 0, infd, inname };
@@ -489,21 +516,24 @@ ecap_seal(const struct ecap_seal_opts *o, int infd, const char *inname, int outf
 	buf = ecap_secmem_alloc(per * slot);
 	plen = ecap_xcalloc(per, sizeof(*plen));
 	leaf = ecap_xcalloc(per, sizeof(*leaf));
-	spool = spool_open();
+	/*
+	 * A regular file is read twice, the second time to seal its pages again
+	 * as they are written (the same key and nonces give the same pages, and
+	 * their leaf hashes are checked against the table); anything else is
+	 * spooled, sealed, in an unnamed temporary file.
+	 */
+	{
+		struct stat st;
+
+		twopass = src.fd != -1 && src.prelen == 0 && fstat(src.fd, &st) == 0 &&
+		    S_ISREG(st.st_mode) && (start = lseek(src.fd, 0, SEEK_CUR)) != -1;
+	}
+	spool = twopass ? -1 : spool_open();
 	ecap_merkle_init(&m);
 	while (!last) {
-		struct sealjob j = { &aead, hh, buf, slot, plen, pages, UINT64_MAX, leaf };
-		size_t n = 0;
+		size_t n = seal_batch(&src, o, &aead, hh, buf, slot, per, plen, leaf, pages,
+		    &carry, &carried, &last, &total);
 
-		while (n < per && !last) {
-			plen[n] = read_page(&src, buf + n * slot, o->page_size, &carry, &carried,
-			    &last);
-			total += plen[n];
-			n++;
-		}
-		if (last)
-			j.last = pages + n - 1;
-		ecap_parallel_for(n, o->threads, seal_range, &j);
 		if (pages + n > cap) {
 			cap = cap ? 2 * cap : 1024;
 			while (cap < pages + n)
@@ -513,8 +543,10 @@ ecap_seal(const struct ecap_seal_opts *o, int infd, const char *inname, int outf
 		for (i = 0; i < n; i++) {
 			memcpy(table[pages + i], leaf[i], sizeof(leaf[i]));
 			ecap_merkle_push(&m, leaf[i]);
-			ecap_writeall(spool, buf + i * slot, plen[i] + ECAP_AEAD_TAG_LEN, "spool");
 		}
+		if (!twopass)
+			ecap_writeall(spool, buf, (n - 1) * slot + plen[n - 1] + ECAP_AEAD_TAG_LEN,
+			    "spool");
 		pages += n;
 		if (o->progress && total >= PROGRESS_BYTES && isatty(STDERR_FILENO))
 			fprintf(stderr, "\r%s: sealed %llu MiB", ecap_progname,
@@ -522,7 +554,6 @@ ecap_seal(const struct ecap_seal_opts *o, int infd, const char *inname, int outf
 	}
 	if (o->progress && total >= PROGRESS_BYTES && isatty(STDERR_FILENO))
 		fputc('\n', stderr);
-	ecap_aead_wipe(&aead);
 
 	/* The page table, its root, the signature over all of it, a checkpoint. */
 	for (i = 0; i < pages; i += TABL_MAX) {
@@ -550,10 +581,32 @@ ecap_seal(const struct ecap_seal_opts *o, int infd, const char *inname, int outf
 	free(sigbytes.p);
 	ecap_frame_checkpoint(&w);
 
-	/* The pages, from the spool. */
-	if (lseek(spool, 0, SEEK_SET) == -1)
+	/* The pages: sealed again from the file, or from the spool. */
+	if (twopass) {
+		uint64_t again = 0, idx = 0;
+
+		if (lseek(src.fd, start, SEEK_SET) == -1)
+			ecap_err(ECAP_EXIT_ERR, "%s: seek", inname);
+		carry = last = 0;
+		while (!last) {
+			size_t n = seal_batch(&src, o, &aead, hh, buf, slot, per, plen, leaf, idx,
+			    &carry, &carried, &last, &again);
+
+			for (i = 0; i < n; i++) {
+				if (idx + i >= pages || memcmp(leaf[i], table[idx + i], 32) != 0)
+					ecap_errx(ECAP_EXIT_ERR, "%s: changed while it was being sealed",
+					    inname);
+				ecap_frame_write(&w, "PAGE", buf + i * slot,
+				    plen[i] + ECAP_AEAD_TAG_LEN);
+			}
+			idx += n;
+		}
+		if (idx != pages || again != total)
+			ecap_errx(ECAP_EXIT_ERR, "%s: changed while it was being sealed", inname);
+	}
+	if (!twopass && lseek(spool, 0, SEEK_SET) == -1)
 		ecap_err(ECAP_EXIT_ERR, "spool: seek");
-	for (i = 0; i < pages;) {
+	for (i = 0; !twopass && i < pages;) {
 		size_t n = pages - i < per ? pages - i : per, k2, got, want;
 		size_t lastlen = (size_t)(total - (pages - 1) * (uint64_t)o->page_size) +
 		    ECAP_AEAD_TAG_LEN;
@@ -568,7 +621,9 @@ ecap_seal(const struct ecap_seal_opts *o, int infd, const char *inname, int outf
 		i += n;
 	}
 	ecap_frame_end(&w);
-	close(spool);
+	if (spool != -1)
+		close(spool);
+	ecap_aead_wipe(&aead);
 	ecap_secmem_free(buf, per * slot);
 	free(plen);
 	free(leaf);

@@ -104,9 +104,11 @@ struct ecap_seal_opts {
 
 /*
  * Seal the payload, o->prefix then what infd gives (infd -1: nothing more;
- * named inname in messages), and write the capsule to outfd (outname).  The ciphertext is spooled in an unnamed
- * temporary file until the page table is complete.  Errors end the program
- * with a message (exit 2).
+ * named inname in messages), and write the capsule to outfd (outname).  A
+ * regular file is read twice (pages sealed again on the second pass and
+ * checked against the page table); other input is spooled, sealed, in an
+ * unnamed temporary file until the page table is complete.  Errors end the
+ * program with a message (exit 2).
  */
 void ecap_seal(const struct ecap_seal_opts *o, int infd, const char *inname, int outfd,
     const char *outname);

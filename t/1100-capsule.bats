@@ -783,3 +783,16 @@ meta: purpose=test"
 		assert_equal "$(merkle -t PAGE c | cut -c1-64)" "$(ecap-inspect --json c | jq -r .root)"
 	done
 }
+
+@test "a file (sealed in two passes) and a pipe (spooled) give the same reproducible capsule" {
+	make -s -C "$T_ROOT" t/data/wasm/hello.wasm
+	w="$T_ROOT/t/data/wasm/hello.wasm"
+	export SOURCE_DATE_EPOCH=5
+	for pg in 64 100 65536; do
+		ecap-seal --key-file k --reproducible --page-size "$pg" -o from-file "$w"
+		cat "$w" | ecap-seal --key-file k --reproducible --page-size "$pg" > from-pipe
+		cmp from-file from-pipe
+		run -0 ecap-open --key-file k --raw from-file
+		ecap-open --key-file k --raw from-file | cmp - "$w"
+	done
+}

@@ -4,7 +4,7 @@
 # otherwise), each run BENCH_RUNS times from a warm page cache; the best run
 # of each counts.  The capsule is sealed with a master key (--key-file), in
 # pages of the default size; merkle -t PAGE times its Merkle tree alone.
-# ecap-seal spools the ciphertext in $TMPDIR, so that is part of what is timed.
+# ecap-seal reads a regular file twice (sealing its pages again as it writes them).
 # Prints seconds, MiB/s and ratios, and whether the targets of issue 3 are met.
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
