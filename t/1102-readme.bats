@@ -1,0 +1,28 @@
+#!/usr/bin/env bats
+# The README's capsule examples run as written.
+
+setup() {
+	load lib/common
+}
+
+# readme_block TITLE: the first sh code block after the line "TITLE" in README.md.
+readme_block() {
+	awk -v title="$1" '$0 == title { found = 1; next }
+		found && /^```sh$/ { inblock = 1; next }
+		inblock && /^```$/ { exit }
+		inblock { print }' "$T_ROOT/README.md"
+}
+
+@test "README: the capsule examples run as written" {
+	make -s -C "$T_ROOT" t/data/wasm/hello.wasm
+	cp "$T_ROOT/t/data/wasm/hello.wasm" hello.wasm
+	cp hello.wasm original.wasm
+	readme_block "Capsules:" > capsules.sh
+	run -0 grep -c ecap-seal capsules.sh
+	run -0 bash -e capsules.sh
+	assert_output --partial "verified: page table, Merkle root, signature, every page, END"
+	assert_output --partial "principal: alice@example.com"
+	cmp hello.wasm original.wasm
+	assert_file_exists hello.ecap
+	assert_file_exists for-device.ecap
+}
