@@ -140,10 +140,13 @@ hash_frames(const struct opts *o, struct tree *t, int fd, const char *name)
 	ecap_merkle_hash h;
 
 	ecap_frame_reader_fd(&r, fd, name, ECAP_FRAME_ANYTYPE | ECAP_FRAME_ANCILLARY);
+	/* A leaf hash is what the stream hash takes of a payload too: computed once. */
+	ecap_frame_reader_defer(&r, o->type);
 	while (ecap_frame_xread(&r, &f) > 0) {
 		if (memcmp(f.type, o->type, 4) != 0)
 			continue;
 		ecap_merkle_leaf_hash(h, f.data, f.len);
+		ecap_frame_reader_digest(&r, h);
 		tree_add(t, h, f.off + ECAP_FRAME_HDR, f.len);
 	}
 	ecap_frame_reader_free(&r);

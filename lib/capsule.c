@@ -212,7 +212,7 @@ struct sealjob {
 	size_t *len;			/* plaintext bytes of each page */
 	uint64_t first;			/* index of the batch's first page */
 	uint64_t last;			/* index of the capsule's last page, or UINT64_MAX */
-	ecap_merkle_hash *leaf;
+	ecap_merkle_hash *leaf;	/* NULL: no leaf hashes */
 };
 
 static void
@@ -228,7 +228,8 @@ seal_range(void *arg, size_t lo, size_t hi)
 
 		ecap_stream_nonce(nonce, idx, idx == j->last);
 		ecap_aead_seal(j->aead, nonce, j->aad, ECAP_SHA256_LEN, p, j->len[k], p + j->len[k]);
-		ecap_merkle_leaf_hash(j->leaf[k], p, j->len[k] + ECAP_AEAD_TAG_LEN);
+		if (j->leaf != NULL)
+			ecap_merkle_leaf_hash(j->leaf[k], p, j->len[k] + ECAP_AEAD_TAG_LEN);
 	}
 }
 
@@ -370,6 +371,7 @@ ecap_seal(const struct ecap_seal_opts *o, int infd, const char *inname, int outf
 	unsigned char *buf;
 	char **meta;
 	ecap_merkle_hash *table = NULL, *leaf;
+	unsigned char *tags = NULL;
 	size_t *plen, i, nmeta, slot, per;
 	uint64_t pages = 0, total = 0, cap = 0;
 	int spool, carry = 0, last = 0, twopass;
@@ -501,7 +503,7 @@ ecap_seal(const struct ecap_seal_opts *o, int infd, const char *inname, int outf
 		i += n;
 	}
 	free(rcpts.p);
-	ecap_sha256_peek(&w.hash, hh);
+	ecap_sha256(hh, sigbytes.p, sigbytes.len);
 
 	/* The pages, sealed into the spool a batch at a time on every thread. */
 	kek(paykey, filekey, sizeof(filekey), salt, sizeof(salt), "ecap payload");
@@ -540,9 +542,14 @@ ecap_seal(const struct ecap_seal_opts *o, int infd, const char *inname, int outf
 				cap *= 2;
 			table = ecap_xrealloc(table, cap * sizeof(*table));
 		}
+		if (twopass)
+			tags = ecap_xrealloc(tags, cap * ECAP_AEAD_TAG_LEN);
 		for (i = 0; i < n; i++) {
 			memcpy(table[pages + i], leaf[i], sizeof(leaf[i]));
 			ecap_merkle_push(&m, leaf[i]);
+			if (twopass)
+				memcpy(tags + (pages + i) * ECAP_AEAD_TAG_LEN,
+				    buf + i * slot + plen[i], ECAP_AEAD_TAG_LEN);
 		}
 		if (!twopass)
 			ecap_writeall(spool, buf, (n - 1) * slot + plen[n - 1] + ECAP_AEAD_TAG_LEN,
@@ -589,15 +596,21 @@ ecap_seal(const struct ecap_seal_opts *o, int infd, const char *inname, int outf
 			ecap_err(ECAP_EXIT_ERR, "%s: seek", inname);
 		carry = last = 0;
 		while (!last) {
-			size_t n = seal_batch(&src, o, &aead, hh, buf, slot, per, plen, leaf, idx,
+			size_t n = seal_batch(&src, o, &aead, hh, buf, slot, per, plen, NULL, idx,
 			    &carry, &carried, &last, &again);
 
+			/*
+			 * The same plaintext under the same key and nonce gives the same
+			 * page; the tag, a MAC over the page under a key that nobody else
+			 * holds, tells whether it is, without hashing the page again.
+			 */
 			for (i = 0; i < n; i++) {
-				if (idx + i >= pages || memcmp(leaf[i], table[idx + i], 32) != 0)
+				if (idx + i >= pages || memcmp(buf + i * slot + plen[i],
+				    tags + (idx + i) * ECAP_AEAD_TAG_LEN, ECAP_AEAD_TAG_LEN) != 0)
 					ecap_errx(ECAP_EXIT_ERR, "%s: changed while it was being sealed",
 					    inname);
-				ecap_frame_write(&w, "PAGE", buf + i * slot,
-				    plen[i] + ECAP_AEAD_TAG_LEN);
+				ecap_frame_write_digest(&w, "PAGE", buf + i * slot,
+				    plen[i] + ECAP_AEAD_TAG_LEN, table[idx + i]);
 			}
 			idx += n;
 		}
@@ -616,8 +629,8 @@ ecap_seal(const struct ecap_seal_opts *o, int infd, const char *inname, int outf
 		if (got != want)
 			ecap_errx(ECAP_EXIT_ERR, "spool: short read");
 		for (k2 = 0; k2 < n; k2++)
-			ecap_frame_write(&w, "PAGE", buf + k2 * slot,
-			    i + k2 + 1 == pages ? lastlen : slot);
+			ecap_frame_write_digest(&w, "PAGE", buf + k2 * slot,
+			    i + k2 + 1 == pages ? lastlen : slot, table[i + k2]);
 		i += n;
 	}
 	ecap_frame_end(&w);
@@ -628,6 +641,7 @@ ecap_seal(const struct ecap_seal_opts *o, int infd, const char *inname, int outf
 	free(plen);
 	free(leaf);
 	free(table);
+	free(tags);
 }
 
 /* ---- opening ---- */
@@ -885,6 +899,8 @@ ecap_open(const struct ecap_open_opts *o, int fd, const char *name, struct ecap_
 
 	memset(c, 0, sizeof(*c));
 	ecap_frame_reader_fd(&rd.r, fd, name, ECAP_FRAME_ANCILLARY);
+	/* The pages' leaf hashes, computed on every thread, serve the stream hash too. */
+	ecap_frame_reader_defer(&rd.r, "PAGE");
 	next(&rd, &f);		/* ECAP, checked by the reader */
 	rd.started = 1;
 	bytes_frame(&sigbytes, f.type, f.data, f.len);
@@ -1047,6 +1063,7 @@ ecap_open(const struct ecap_open_opts *o, int fd, const char *name, struct ecap_
 			if (bad[i] == 2)
 				tampered(name, "page %llu: authentication failed (tampered)",
 				    (unsigned long long)(idx + i));
+			ecap_frame_reader_digest(&rd.r, c->table[idx + i]);
 			if (o->page != NULL && !o->keyless)
 				o->page(o->arg, idx + i, buf + i * slot, plen[i] - ECAP_AEAD_TAG_LEN);
 			explicit_bzero(buf + i * slot, plen[i]);

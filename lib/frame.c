@@ -9,6 +9,7 @@
 
 #include "err.h"
 #include "frame.h"
+#include "merkle.h"
 #include "xio.h"
 
 const struct ecap_frame_format ecap_frame_formats[] = {
@@ -92,6 +93,9 @@ ecap_frame_reader_free(struct ecap_frame_reader *r)
 	free(r->buf);
 	r->buf = NULL;
 	r->cap = 0;
+	free(r->q);
+	r->q = NULL;
+	r->qcap = r->qlen = r->qhead = 0;
 }
 
 static int
@@ -113,7 +117,7 @@ fail(struct ecap_frame_reader *r, int code, uint64_t off, const char *fmt, ...)
 }
 
 /*
- * Read up to n bytes into dst, hashing them.  Returns the number read (short
+ * Read up to n bytes into dst.  Returns the number read (short
  * only at end of input), or -1 on a read error (r->err set).
  */
 static ssize_t
@@ -160,7 +164,6 @@ take(struct ecap_frame_reader *r, unsigned char *dst, size_t n)
 			got += k;
 		}
 	}
-	ecap_sha256_update(&r->hash, dst, got);
 	r->off += got;
 	return got;
 }
@@ -235,6 +238,86 @@ known_type(const struct ecap_frame_reader *r, const char *type)
 	return 0;
 }
 
+/*
+ * The stream hash takes in one record a frame: its type, its length (4
+ * bytes, big-endian) and the RFC 6962 leaf hash of its payload.
+ */
+static void
+make_record(unsigned char rec[ECAP_FRAME_RECORD], const char *type, uint32_t len,
+    const unsigned char *digest)
+{
+	memcpy(rec, type, 4);
+	rec[4] = len >> 24;
+	rec[5] = len >> 16;
+	rec[6] = len >> 8;
+	rec[7] = len;
+	memcpy(rec + 8, digest, 32);
+}
+
+/* Take in the records at the head of the queue whose digests are known. */
+static void
+flush_records(struct ecap_frame_reader *r)
+{
+	while (r->qhead < r->qlen && r->q[r->qhead].ready) {
+		ecap_sha256_update(&r->hash, r->q[r->qhead].rec, ECAP_FRAME_RECORD);
+		r->qhead++;
+	}
+	if (r->qhead == r->qlen)
+		r->qhead = r->qlen = 0;
+}
+
+/* Queue the record of frame f; its digest now, or later from the caller when deferred. */
+static void
+add_record(struct ecap_frame_reader *r, const struct ecap_frame *f)
+{
+	struct ecap_frame_record *q;
+	const char *t;
+	int deferred = 0;
+
+	for (t = r->defer; t != NULL && *t != '\0'; t += 4)
+		if (memcmp(t, f->type, 4) == 0)
+			deferred = 1;
+	if (r->qlen == r->qcap) {
+		r->qcap = r->qcap ? 2 * r->qcap : 64;
+		r->q = ecap_xrealloc(r->q, r->qcap * sizeof(*r->q));
+	}
+	q = &r->q[r->qlen++];
+	q->off = f->off;
+	q->ready = !deferred;
+	memcpy(q->rec, f->type, 4);
+	if (deferred) {
+		make_record(q->rec, f->type, f->len, (const unsigned char[32]){ 0 });
+	} else {
+		unsigned char d[32];
+
+		ecap_merkle_leaf_hash(d, f->data, f->len);
+		make_record(q->rec, f->type, f->len, d);
+	}
+	flush_records(r);
+}
+
+void
+ecap_frame_reader_defer(struct ecap_frame_reader *r, const char *types)
+{
+	r->defer = types;
+}
+
+int
+ecap_frame_reader_digest(struct ecap_frame_reader *r, const unsigned char digest[32])
+{
+	size_t i;
+
+	for (i = r->qhead; i < r->qlen; i++) {
+		if (!r->q[i].ready) {
+			memcpy(r->q[i].rec + 8, digest, 32);
+			r->q[i].ready = 1;
+			flush_records(r);
+			return 0;
+		}
+	}
+	return -1;
+}
+
 int
 ecap_frame_read(struct ecap_frame_reader *r, struct ecap_frame *f)
 {
@@ -257,7 +340,6 @@ again:
 		return 0;
 	}
 	off = r->off;
-	ecap_sha256_peek(&r->hash, pre);
 	got = take(r, hdr, sizeof(hdr));
 	if (got < 0)
 		return ECAP_FRAME_EIO;
@@ -324,9 +406,15 @@ again:
 		if (parse_header(r, f) < 0)
 			return -(r->state - 3);
 		r->state = 1;
+		add_record(r, f);
 		return 1;
 	}
 	if (memcmp(f->type, "CHKP", 4) == 0 || memcmp(f->type, "END ", 4) == 0) {
+		if (r->qlen > 0)
+			return fail(r, ECAP_FRAME_EDIGEST, r->q[r->qhead].off,
+			    "the digest of this frame was not supplied before the %s at offset %llu",
+			    f->type[0] == 'E' ? "END" : "checkpoint", (unsigned long long)off);
+		ecap_sha256_peek(&r->hash, pre);
 		if (memcmp(f->data, pre, ECAP_SHA256_LEN) != 0)
 			return fail(r, ECAP_FRAME_EHASH, off,
 			    "%s hash does not match the stream before it (corrupt or spliced)",
@@ -334,8 +422,11 @@ again:
 		memcpy(r->lasthash, pre, sizeof(pre));
 		if (f->type[0] == 'E')
 			r->state = 2;
+		else
+			add_record(r, f);
 		return 1;
 	}
+	add_record(r, f);
 	if (r->flags & ECAP_FRAME_ANYTYPE)
 		return 1;
 	if (ecap_frame_critical(f->type)) {
@@ -370,9 +461,10 @@ ecap_frame_writer_init(struct ecap_frame_writer *w, int fd, const char *name)
 }
 
 void
-ecap_frame_write(struct ecap_frame_writer *w, const char *type, const void *data, size_t len)
+ecap_frame_write_digest(struct ecap_frame_writer *w, const char *type, const void *data,
+    size_t len, const unsigned char digest[32])
 {
-	unsigned char hdr[ECAP_FRAME_HDR];
+	unsigned char hdr[ECAP_FRAME_HDR], rec[ECAP_FRAME_RECORD];
 	struct iovec iov[2];
 	size_t total = sizeof(hdr) + len, done = 0;
 
@@ -384,8 +476,8 @@ ecap_frame_write(struct ecap_frame_writer *w, const char *type, const void *data
 	hdr[5] = len >> 16;
 	hdr[6] = len >> 8;
 	hdr[7] = len;
-	ecap_sha256_update(&w->hash, hdr, sizeof(hdr));
-	ecap_sha256_update(&w->hash, data, len);
+	make_record(rec, type, (uint32_t)len, digest);
+	ecap_sha256_update(&w->hash, rec, sizeof(rec));
 	/* One writev for header and payload, then whatever a short write left over. */
 	iov[0] = (struct iovec){ hdr, sizeof(hdr) };
 	iov[1] = (struct iovec){ (void *)(uintptr_t)data, len };
@@ -406,6 +498,15 @@ ecap_frame_write(struct ecap_frame_writer *w, const char *type, const void *data
 	ecap_writeall(w->fd, (const unsigned char *)data + (done - sizeof(hdr)),
 	    total - done, w->name);
 	w->off += total;
+}
+
+void
+ecap_frame_write(struct ecap_frame_writer *w, const char *type, const void *data, size_t len)
+{
+	unsigned char d[32];
+
+	ecap_merkle_leaf_hash(d, data, len);
+	ecap_frame_write_digest(w, type, data, len, d);
 }
 
 void

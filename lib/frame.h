@@ -9,8 +9,9 @@
  *
  * It opens with an "ECAP" frame whose payload names the stream format and
  * its version ("data/1"), may hold "CHKP" checkpoint frames, and closes with
- * an "END " frame.  CHKP and END carry the SHA-256 of every byte of the
- * stream before them.  A type whose first letter is upper case is critical
+ * an "END " frame.  CHKP and END carry the stream hash: SHA-256 over one
+ * 40-byte record for each frame before them, its type, its length and the
+ * RFC 6962 leaf hash SHA-256(0x00 || payload) of its payload.  A type whose first letter is upper case is critical
  * (a reader that does not know it must stop); lower case is ancillary (a
  * reader that does not know it skips it), as in PNG (ISO/IEC 15948 §5.4).
  * man/ecap-frame.5 is the authority on the format.
@@ -27,6 +28,7 @@
 #define ECAP_FRAME_HDR		8		/* type + length, bytes */
 #define ECAP_FRAME_MAX		(16u << 20)	/* largest payload, bytes (16 MiB) */
 #define ECAP_FRAME_FORMAT_MAX	64		/* longest format name in ECAP, bytes */
+#define ECAP_FRAME_RECORD	40		/* type, length, leaf hash: one frame's part of the stream hash */
 
 /*
  * A stream format: its name, the highest version this build reads, and the
@@ -64,6 +66,14 @@ enum {
 	ECAP_FRAME_ECRIT = -7,		/* unknown critical frame type */
 	ECAP_FRAME_EHASH = -8,		/* CHKP or END hash does not match the stream */
 	ECAP_FRAME_ETRAIL = -9,		/* bytes after END */
+	ECAP_FRAME_EDIGEST = -10,	/* a deferred frame's digest was not supplied in time */
+};
+
+/* A frame's record for the stream hash, waiting for its digest when deferred. */
+struct ecap_frame_record {
+	unsigned char rec[ECAP_FRAME_RECORD];
+	int ready;
+	uint64_t off;
 };
 
 /* Reader flags. */
@@ -83,7 +93,10 @@ struct ecap_frame_reader {
 	const char *name;		/* for messages */
 	unsigned flags;
 	uint64_t off;			/* bytes consumed so far */
-	ecap_sha256_ctx hash;		/* over bytes consumed so far */
+	ecap_sha256_ctx hash;		/* over the records of the frames so far */
+	const char *defer;		/* types whose digests the caller supplies */
+	struct ecap_frame_record *q;	/* records not yet taken in, oldest first */
+	size_t qhead, qlen, qcap;
 	unsigned char *buf;		/* payload buffer */
 	size_t cap;
 	unsigned char in[65536];	/* read-ahead from fd */
@@ -120,6 +133,23 @@ void ecap_frame_reader_free(struct ecap_frame_reader *r);
  */
 int ecap_frame_read(struct ecap_frame_reader *r, struct ecap_frame *f);
 
+/*
+ * Let the caller supply the digests (leaf hashes of the payloads) of the
+ * frames of the given types (concatenated 4-byte types, "PAGE"), for
+ * instance because it computes them anyway, on several threads.  Each must
+ * be supplied with ecap_frame_reader_digest(), in stream order, before the
+ * next CHKP or END is read, or that read fails with ECAP_FRAME_EDIGEST.
+ * The string must outlive the reader.
+ */
+void ecap_frame_reader_defer(struct ecap_frame_reader *r, const char *types);
+
+/*
+ * The 32-byte digest, SHA-256(0x00 || payload), of the oldest deferred frame
+ * still waiting for one.  Returns 0, or -1 when none is waiting.  A wrong
+ * digest makes the next CHKP or END fail to match.
+ */
+int ecap_frame_reader_digest(struct ecap_frame_reader *r, const unsigned char digest[32]);
+
 /* Read the whole stream; on error end the program with "NAME: FILE: offset N: what" (exit 2). */
 int ecap_frame_xread(struct ecap_frame_reader *r, struct ecap_frame *f);
 
@@ -140,13 +170,16 @@ struct ecap_frame_writer {
 	int fd;
 	const char *name;
 	uint64_t off;		/* bytes written so far */
-	ecap_sha256_ctx hash;	/* over bytes written so far */
+	ecap_sha256_ctx hash;	/* over the records of the frames written so far */
 };
 
 void ecap_frame_writer_init(struct ecap_frame_writer *w, int fd, const char *name);
 void ecap_frame_begin(struct ecap_frame_writer *w, const char *format, unsigned version);
 void ecap_frame_write(struct ecap_frame_writer *w, const char *type, const void *data,
     size_t len);
+/* The same, with the payload's digest SHA-256(0x00 || data) already known (32 bytes). */
+void ecap_frame_write_digest(struct ecap_frame_writer *w, const char *type, const void *data,
+    size_t len, const unsigned char digest[32]);
 void ecap_frame_checkpoint(struct ecap_frame_writer *w);
 void ecap_frame_end(struct ecap_frame_writer *w);
 

@@ -24,6 +24,8 @@ FUZZ = \
 FUZZ_FRAME_SRC = \
 	lib/err.c \
 	lib/frame.c \
+	lib/merkle.c \
+	lib/parallel.c \
 	lib/sha256.c \
 	lib/xio.c
 

@@ -36,7 +36,17 @@ roundtrip() {
 
 # --- the format, as wrap writes it ---
 
-@test "wrap writes ECAP data/1, DATA frames, and END with the SHA-256 of all before it" {
+@test "the END hash is SHA-256 over type, length and SHA-256(0x00 || payload) of each frame" {
+	# Built with printf and openssl alone, as ecap-frame(5) defines it.
+	leaf() { { printf '\0'; printf '%s' "$1"; } | openssl dgst -sha256 -binary; }
+	want=$({ printf 'ECAP\0\0\0\006'; leaf data/1; printf 'DATA\0\0\0\005'; leaf hello; } |
+		openssl dgst -sha256 -binary | od -An -v -tx1 | tr -d ' \n')
+	run -0 ecap-frame list good
+	assert_line --index 2 "27 END 32 $want"
+	assert_equal "$(head -c 27 good | stream_hash)" "$want"
+}
+
+@test "wrap writes ECAP data/1, DATA frames, and END with the stream hash of all before it" {
 	{
 		printf 'ECAP\0\0\0\006data/1'
 		printf 'DATA\0\0\0\005hello'
@@ -47,7 +57,7 @@ roundtrip() {
 }
 
 @test "list shows offset, type, length, the format and the END hash" {
-	end=$(head -c 27 good | sha256_hex)
+	end=$(head -c 27 good | stream_hash)
 	run -0 ecap-frame list good
 	assert_output "0 ECAP 6 data/1
 14 DATA 5
@@ -82,7 +92,7 @@ roundtrip() {
 	assert_output "hello"
 	ecap-frame dump -i 2 good > hash
 	run -0 od -An -v -tx1 hash
-	assert_equal "$(tr -d ' \n' <<< "$output")" "$(head -c 27 good | sha256_hex)"
+	assert_equal "$(tr -d ' \n' <<< "$output")" "$(head -c 27 good | stream_hash)"
 }
 
 @test "dump -i past the last frame says how many there are" {
@@ -240,7 +250,7 @@ roundtrip() {
 @test "list --json: one object a frame, with format, criticality and hashes" {
 	command -v jq > /dev/null || skip "jq is not installed (mk/deps.mk)"
 	ecap-frame wrap -t note hello > s
-	end=$(head -c 27 s | sha256_hex)
+	end=$(head -c 27 s | stream_hash)
 	run -0 ecap-frame list --json s
 	assert_equal "${#lines[@]}" 3
 	run -0 jq -e -s --arg h "$end" '
@@ -264,7 +274,7 @@ roundtrip() {
 	seal CHKP s
 	printf 'world' | frame DATA >> s
 	seal 'END ' s
-	chkp=$(head -c 27 s | sha256_hex)
+	chkp=$(head -c 27 s | stream_hash)
 	run -0 ecap-frame check s
 	assert_output "s: OK, data/1, 5 frames, $(file_size s) bytes"
 	run -0 ecap-frame list s
@@ -280,9 +290,9 @@ roundtrip() {
 	run -0 ecap-frame list big.ef
 	run -0 awk '$2 != "DATA"' <<< "$output"
 	assert_line --index 0 "0 ECAP 6 data/1"
-	assert_line --index 1 "16779278 CHKP 32 $(head -c 16779278 big.ef | sha256_hex)"
-	assert_line --index 2 "33558582 CHKP 32 $(head -c 33558582 big.ef | sha256_hex)"
-	assert_line --index 3 "40004982 END 32 $(head -c 40004982 big.ef | sha256_hex)"
+	assert_line --index 1 "16779278 CHKP 32 $(head -c 16779278 big.ef | stream_hash)"
+	assert_line --index 2 "33558582 CHKP 32 $(head -c 33558582 big.ef | stream_hash)"
+	assert_line --index 3 "40004982 END 32 $(head -c 40004982 big.ef | stream_hash)"
 	prng 16777216 > exact
 	ecap-frame wrap exact > exact.ef
 	run -0 ecap-frame list exact.ef

@@ -20,8 +20,10 @@
  * The CHKP and END hashes would stop nearly every change to the header
  * before the checks behind the checkpoint (page table against ROOT, page
  * count against payload length, the pages against a changed header), so an
- * input whose CHKP or END frames do not carry the SHA-256 of the stream
- * before them is opened a second time with those hashes put right.
+ * input whose CHKP or END frames do not carry the stream hash of the frames
+ * before them (ecap-frame(5): SHA-256 over each frame's type, big-endian
+ * length and leaf hash SHA-256(0x00 || payload)) is opened a second time
+ * with those hashes put right.
  * The longjmp skips the library's frees, so this target runs with
  * -detect_leaks=0 (mk/fuzz.mk), and, since those leaks would fill the
  * memory in seconds, the link wraps malloc, calloc, realloc, free and
@@ -386,16 +388,21 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 }
 
 /*
- * Put the right SHA-256 into every whole CHKP and END frame of the n bytes
- * at p, as far as the frames can be followed; 1 if anything changed.
+ * Put the right stream hash into every whole CHKP and END frame of the n
+ * bytes at p, as far as the frames can be followed; 1 if anything changed.
+ * The stream hash is SHA-256 over one 40-byte record for each frame before
+ * (CHKP frames included, fixed first): type, length, SHA-256(0x00 || payload).
  */
 static int
 fix_hashes(unsigned char *p, size_t n)
 {
-	unsigned char h[ECAP_SHA256_LEN];
+	static const unsigned char zero = 0x00;
+	unsigned char h[ECAP_SHA256_LEN], rec[ECAP_FRAME_HDR + ECAP_SHA256_LEN];
+	ecap_sha256_ctx stream, c;
 	size_t off = 0, len;
 	int changed = 0;
 
+	ecap_sha256_init(&stream);
 	while (n - off >= ECAP_FRAME_HDR) {
 		len = (size_t)p[off + 4] << 24 | (size_t)p[off + 5] << 16 | (size_t)p[off + 6] << 8 |
 		    p[off + 7];
@@ -403,12 +410,18 @@ fix_hashes(unsigned char *p, size_t n)
 			break;
 		if (len == sizeof(h) && (memcmp(p + off, "CHKP", 4) == 0 ||
 		    memcmp(p + off, "END ", 4) == 0)) {
-			ecap_sha256(h, p, off);
+			ecap_sha256_peek(&stream, h);
 			if (memcmp(p + off + ECAP_FRAME_HDR, h, sizeof(h)) != 0) {
 				memcpy(p + off + ECAP_FRAME_HDR, h, sizeof(h));
 				changed = 1;
 			}
 		}
+		memcpy(rec, p + off, ECAP_FRAME_HDR);
+		ecap_sha256_init(&c);
+		ecap_sha256_update(&c, &zero, 1);
+		ecap_sha256_update(&c, p + off + ECAP_FRAME_HDR, len);
+		ecap_sha256_final(&c, rec + ECAP_FRAME_HDR);
+		ecap_sha256_update(&stream, rec, sizeof(rec));
 		off += ECAP_FRAME_HDR + len;
 	}
 	return changed;

@@ -7,6 +7,12 @@
  * error is held to what lib/frame.h and ecap-frame(5) promise, the three
  * readings are held to each other, and a stream the lenient reader reads to
  * its end is written again with the writer and must come back byte for byte.
+ * The lenient reading is made twice more with the digests of some types
+ * deferred (ecap_frame_reader_defer()) and supplied here, right after each
+ * frame or only before the CHKP or END that needs them, and must come out
+ * the same; a wrong digest must fail the next CHKP or END with
+ * ECAP_FRAME_EHASH, a missing one with ECAP_FRAME_EDIGEST.  CHKP and END
+ * hashes are checked against a stream hash computed here from the input.
  * A broken promise aborts, which libFuzzer reports as a crash.
  *
  * Built and run by `make fuzz` (mk/fuzz.mk).
@@ -98,6 +104,53 @@ check_err(const struct ecap_frame_reader *r, size_t size)
 	return n;
 }
 
+static uint32_t
+be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* The RFC 6962 leaf hash SHA-256(0x00 || payload), computed here, not by the library. */
+static void
+leaf(unsigned char out[ECAP_SHA256_LEN], const uint8_t *p, size_t len)
+{
+	ecap_sha256_ctx c;
+	unsigned char zero = 0x00;
+
+	ecap_sha256_init(&c);
+	ecap_sha256_update(&c, &zero, 1);
+	ecap_sha256_update(&c, p, len);
+	ecap_sha256_final(&c, out);
+}
+
+/*
+ * The stream hash of ecap-frame(5) over the frames of the input's first upto
+ * bytes, which the reader has read as whole frames: SHA-256 over a 40-byte
+ * record for each, its type, its length (big-endian) and the leaf hash of
+ * its payload.  Frames are followed from the input's bytes alone.
+ */
+static void
+stream_hash(unsigned char out[ECAP_SHA256_LEN], const uint8_t *data, uint64_t upto)
+{
+	ecap_sha256_ctx c;
+	unsigned char rec[40];
+	uint64_t off = 0;
+	uint32_t len;
+
+	ecap_sha256_init(&c);
+	while (off < upto) {
+		CHECK(upto - off >= ECAP_FRAME_HDR);
+		len = be32(data + off + 4);
+		CHECK(len <= upto - off - ECAP_FRAME_HDR);
+		memcpy(rec, data + off, 8);
+		leaf(rec + 8, data + off + ECAP_FRAME_HDR, len);
+		ecap_sha256_update(&c, rec, sizeof(rec));
+		off += ECAP_FRAME_HDR + len;
+	}
+	CHECK(off == upto);
+	ecap_sha256_final(&c, out);
+}
+
 /* Everything a returned frame f must be. */
 static void
 check_frame(const struct ecap_frame_reader *r, const struct ecap_frame *f,
@@ -132,10 +185,10 @@ check_frame(const struct ecap_frame_reader *r, const struct ecap_frame *f,
 		CHECK(snprintf(hdr, sizeof(hdr), "%s/%u", r->format, r->version) == (int)f->len);
 		CHECK(memcmp(hdr, f->data, f->len) == 0);
 	}
-	/* CHKP and END carry the hash of every byte before them. */
+	/* CHKP and END carry the stream hash of every frame before them. */
 	if (is(f->type, "CHKP") || is(f->type, "END ")) {
 		CHECK(f->len == ECAP_SHA256_LEN);
-		ecap_sha256(h, data, f->off);
+		stream_hash(h, data, f->off);
 		CHECK(memcmp(f->data, h, sizeof(h)) == 0);
 		CHECK(memcmp(r->lasthash, h, sizeof(h)) == 0);
 	}
@@ -159,21 +212,72 @@ check_frame(const struct ecap_frame_reader *r, const struct ecap_frame *f,
 	}
 }
 
-/* Read r to its end or an error into run, checking every step. */
+/* Is type one of the concatenated 4-byte types of list (NULL for none)? */
+static int
+listed(const char *list, const char *type)
+{
+	for (; list != NULL && *list != '\0'; list += 4)
+		if (is(list, type))
+			return 1;
+	return 0;
+}
+
+/*
+ * How a reading supplies the digests of deferred frames: not at all (no
+ * types deferred), right after each such frame, or only just before a CHKP
+ * or END (as the input's next bytes announce it), so that several wait.
+ */
+enum supply { NONE, EAGER, LAZY };
+
+/* Supply the n digests in pend, oldest first: each is taken, and then none waits. */
 static void
-read_all(struct ecap_frame_reader *r, const uint8_t *data, size_t size, struct run *run)
+supply(struct ecap_frame_reader *r, unsigned char (*pend)[ECAP_SHA256_LEN], size_t *n)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		CHECK(ecap_frame_reader_digest(r, pend[i]) == 0);
+	*n = 0;
+	CHECK(ecap_frame_reader_digest(r, pend[0]) == -1);
+}
+
+/*
+ * Read r to its end or an error into run, checking every step; with defer,
+ * the types r was told to defer (ecap_frame_reader_defer()), whose digests
+ * are supplied as how says.
+ */
+static void
+read_all(struct ecap_frame_reader *r, const uint8_t *data, size_t size, struct run *run,
+    const char *defer, enum supply how)
 {
 	struct ecap_frame f;
 	uint64_t end = 0, off;
+	unsigned char (*pend)[ECAP_SHA256_LEN];
+	size_t npend = 0;
 	int rc, i;
 
 	run->f = malloc((size / ECAP_FRAME_HDR + 1) * sizeof(run->f[0]));
-	CHECK(run->f != NULL);
+	pend = malloc((size / ECAP_FRAME_HDR + 1) * sizeof(pend[0]));
+	CHECK(run->f != NULL && pend != NULL);
 	run->n = 0;
-	while ((rc = ecap_frame_read(r, &f)) == 1) {
+	for (;;) {
+		if (how == LAZY && npend > 0 && size - r->off >= 4 &&
+		    (is((const char *)data + r->off, "CHKP") ||
+		    is((const char *)data + r->off, "END ")))
+			supply(r, pend, &npend);
+		if ((rc = ecap_frame_read(r, &f)) != 1)
+			break;
 		/* Every frame is at least a header: the loop ends. */
 		CHECK(run->n <= size / ECAP_FRAME_HDR);
 		check_frame(r, &f, data, size, run, end);
+		if (listed(defer, f.type)) {
+			leaf(pend[npend++], f.data, f.len);
+			if (how == EAGER)
+				supply(r, pend, &npend);
+		} else if (how != NONE && npend == 0) {
+			/* Nothing deferred is waiting. */
+			CHECK(ecap_frame_reader_digest(r, (const unsigned char[32]){ 0 }) == -1);
+		}
 		run->f[run->n].off = f.off;
 		run->f[run->n].len = f.len;
 		memcpy(run->f[run->n].type, f.type, 5);
@@ -188,8 +292,10 @@ read_all(struct ecap_frame_reader *r, const uint8_t *data, size_t size, struct r
 		CHECK(run->n >= 2 && is(run->f[run->n - 1].type, "END "));
 		CHECK(end == size && r->off == size);
 		CHECK(ecap_frame_read(r, &f) == 0);
+		CHECK(npend == 0);
 		run->err[0] = '\0';
 		run->erroff = size;
+		free(pend);
 		return;
 	}
 	/* Memory cannot fail to read; every other error is one of the documented ones. */
@@ -225,6 +331,7 @@ read_all(struct ecap_frame_reader *r, const uint8_t *data, size_t size, struct r
 		CHECK(strcmp(r->err, run->err) == 0);
 		CHECK(r->off == off);
 	}
+	free(pend);
 }
 
 /* Write the frames of a cleanly read stream again and compare with the input. */
@@ -266,20 +373,80 @@ same_frame(const struct seen *a, const struct seen *b)
 	return a->off == b->off && a->len == b->len && memcmp(a->type, b->type, 5) == 0;
 }
 
+/* Two readings that returned the same frames and ended the same way, to the byte of the message. */
+static void
+same_run(const struct run *a, const struct run *b)
+{
+	size_t i;
+
+	CHECK(a->rc == b->rc && strcmp(a->err, b->err) == 0 && a->erroff == b->erroff);
+	CHECK(a->n == b->n);
+	for (i = 0; i < a->n; i++)
+		CHECK(same_frame(&a->f[i], &b->f[i]));
+}
+
+/*
+ * The input read cleanly (run, leniently) and its frame k is a DATA frame.
+ * Read it again leniently with DATA deferred, supplying every digest right
+ * after its frame but that of frame k: with wrong, a wrong one (one bit
+ * flipped), and the first CHKP or END after it fails with ECAP_FRAME_EHASH
+ * at that frame; without, none from frame k on, and that CHKP or END fails
+ * with ECAP_FRAME_EDIGEST naming frame k.  Every frame before that CHKP or
+ * END comes back as before.
+ */
+static void
+bad_digest(struct ecap_frame_reader *r, const uint8_t *data, size_t size,
+    const struct run *run, size_t k, int wrong)
+{
+	struct ecap_frame f;
+	unsigned char d[ECAP_SHA256_LEN];
+	size_t i, stop;
+	int rc;
+	char want[64];
+
+	for (stop = k + 1; stop < run->n && !is(run->f[stop].type, "CHKP") &&
+	    !is(run->f[stop].type, "END "); stop++)
+		;
+	CHECK(stop < run->n);
+	ecap_frame_reader_mem(r, data, size, "fuzz", LAX);
+	ecap_frame_reader_defer(r, "DATA");
+	for (i = 0; i < stop; i++) {
+		CHECK(ecap_frame_read(r, &f) == 1);
+		CHECK(f.off == run->f[i].off && f.len == run->f[i].len && is(f.type, run->f[i].type));
+		if (!is(f.type, "DATA") || (i > k && !wrong))
+			continue;
+		leaf(d, f.data, f.len);
+		if (i == k) {
+			if (!wrong)
+				continue;
+			d[f.len % sizeof(d)] ^= 1u << (f.off % 8);
+		}
+		CHECK(ecap_frame_reader_digest(r, d) == 0);
+	}
+	rc = ecap_frame_read(r, &f);
+	snprintf(want, sizeof(want), "offset %llu: ",
+	    (unsigned long long)run->f[wrong ? stop : k].off);
+	CHECK(rc == (wrong ? ECAP_FRAME_EHASH : ECAP_FRAME_EDIGEST));
+	CHECK(strncmp(r->err, want, strlen(want)) == 0);
+	check_err(r, size);
+	CHECK(ecap_frame_read(r, &f) == rc);
+	ecap_frame_reader_free(r);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int infd = -1;
 	static struct ecap_frame_reader r;	/* 64 KiB of read-ahead: not on the stack */
-	struct run strict, lax, anc;
+	struct run strict, lax, anc, def;
 	size_t i, j;
 
 	ecap_frame_reader_mem(&r, data, size, "fuzz", 0);
-	read_all(&r, data, size, &strict);
+	read_all(&r, data, size, &strict, NULL, NONE);
 	ecap_frame_reader_free(&r);
 
 	ecap_frame_reader_mem(&r, data, size, "fuzz", LAX);
-	read_all(&r, data, size, &lax);
+	read_all(&r, data, size, &lax, NULL, NONE);
 	ecap_frame_reader_free(&r);
 
 	/*
@@ -289,7 +456,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 */
 	ecap_frame_reader_fd(&r, memfd_with(&infd, "frame-fuzzer-in", data, size), "fuzz",
 	    ECAP_FRAME_ANCILLARY);
-	read_all(&r, data, size, &anc);
+	read_all(&r, data, size, &anc, NULL, NONE);
 	ecap_frame_reader_free(&r);
 	CHECK(anc.rc == strict.rc && strcmp(anc.err, strict.err) == 0);
 	for (i = j = 0; i < anc.n; i++)
@@ -317,6 +484,34 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (lax.rc == 0)
 		round_trip(data, size, &lax);
+
+	/*
+	 * With the digests of some types supplied by the caller (as the capsule
+	 * reader does for PAGE), right after each frame or only before the CHKP or
+	 * END that needs them, the lenient reading again, exactly.
+	 */
+	ecap_frame_reader_mem(&r, data, size, "fuzz", LAX);
+	ecap_frame_reader_defer(&r, "DATA");
+	read_all(&r, data, size, &def, "DATA", EAGER);
+	ecap_frame_reader_free(&r);
+	same_run(&def, &lax);
+	free(def.f);
+	ecap_frame_reader_mem(&r, data, size, "fuzz", LAX);
+	ecap_frame_reader_defer(&r, "DATAnote");
+	read_all(&r, data, size, &def, "DATAnote", LAZY);
+	ecap_frame_reader_free(&r);
+	same_run(&def, &lax);
+	free(def.f);
+
+	/* A wrong digest for the first DATA frame, or none. */
+	if (lax.rc == 0) {
+		for (i = 0; i < lax.n && !is(lax.f[i].type, "DATA"); i++)
+			;
+		if (i < lax.n) {
+			bad_digest(&r, data, size, &lax, i, 1);
+			bad_digest(&r, data, size, &lax, i, 0);
+		}
+	}
 
 	free(strict.f);
 	free(lax.f);

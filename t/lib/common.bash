@@ -74,10 +74,17 @@ frame() {
 	rm -f "$payload"
 }
 
-# seal TYPE FILE: append to FILE a TYPE frame ("CHKP" or "END ") carrying the SHA-256 of FILE so far.
+# stream_hash [FILE]: the ecap-frame(5) stream hash over the whole frames of FILE (or
+# stdin): SHA-256 over type, length and SHA-256(0x00 || payload) of each; as a CHKP or
+# END frame right after them would carry it.
+stream_hash() {
+	"$T_ROOT/t/helper/test-frame" hash "$@"
+}
+
+# seal TYPE FILE: append to FILE a TYPE frame ("CHKP" or "END ") carrying the stream hash so far.
 seal() {
 	local h
-	h=$(sha256_hex < "$2")
+	h=$(stream_hash "$2")
 	unhex "$h" | frame "$1" >> "$2"
 }
 
@@ -116,16 +123,7 @@ frame_bytes() {
 }
 
 # rehash FILE: rewrite in place the hash of every CHKP and END frame of the frame stream
-# FILE to the SHA-256 of the bytes before it, as a forger who changed earlier bytes would.
+# FILE to the stream hash of the frames before it, as a forger who changed earlier bytes would.
 rehash() {
-	local off=0 size len type
-	size=$(file_size "$1")
-	while ((off + 8 <= size)); do
-		type=$(tail -c +$((off + 1)) "$1" | head -c 4)
-		len=$((16#$(tail -c +$((off + 5)) "$1" | head -c 4 | od -An -tx1 | tr -d ' \n')))
-		if [[ $type == CHKP || $type == "END " ]]; then
-			patch_bytes "$1" $((off + 8)) "$(head -c "$off" "$1" | sha256_hex)"
-		fi
-		off=$((off + 8 + len))
-	done
+	"$T_ROOT/t/helper/test-frame" rehash "$1"
 }
