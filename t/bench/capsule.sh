@@ -7,41 +7,18 @@
 # ecap-seal reads a regular file twice (sealing its pages again as it writes them).
 # Prints seconds, MiB/s and ratios, and whether the targets of issue 3 are met.
 set -eu
-top=$(cd "$(dirname "$0")/../.." && pwd)
-mib=${BENCH_MIB:-1024}
-runs=${BENCH_RUNS:-3}
-bin=$top/bin
 
 if ! command -v age > /dev/null || ! command -v age-keygen > /dev/null; then
 	echo "capsule: skipped: age and age-keygen are not installed (Debian package age)" >&2
 	exit 0
 fi
 
-dir=$(mktemp -d "${TMPDIR:-/tmp}/ecap-bench.XXXXXX")
-trap 'rm -rf "$dir"' EXIT INT TERM
-file=$dir/data
+default_runs=3
+. "$(dirname "$0")/lib/common.sh"
 
 "$bin/ecap-keygen" -o "$dir/key" > /dev/null
 age-keygen -o "$dir/age-key" 2> /dev/null
 recipient=$(age-keygen -y "$dir/age-key")
-
-head -c "$((mib * 1048576))" /dev/urandom > "$file"
-cat "$file" > /dev/null
-
-# best SECONDS of running "$@" $runs times, output discarded
-best() {
-	b=""
-	n=0
-	while [ "$n" -lt "$runs" ]; do
-		s=$(date +%s%N)
-		"$@" > /dev/null
-		e=$(date +%s%N)
-		t=$((e - s))
-		if [ -z "$b" ] || [ "$t" -lt "$b" ]; then b=$t; fi
-		n=$((n + 1))
-	done
-	echo "$b"
-}
 
 # Sealing writes to stdout (discarded) for both tools: what is timed is the work,
 # not this disk; ecap-seal -o would add an fsync that age -o does not do.

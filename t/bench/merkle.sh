@@ -3,33 +3,11 @@
 # (1 GiB unless BENCH_MIB says otherwise), each run BENCH_RUNS times from a
 # warm page cache; the best run of each counts.  Prints seconds and ratios.
 set -eu
-top=$(cd "$(dirname "$0")/../.." && pwd)
-mib=${BENCH_MIB:-1024}
-runs=${BENCH_RUNS:-5}
-dir=$(mktemp -d "${TMPDIR:-/tmp}/ecap-bench.XXXXXX")
-trap 'rm -rf "$dir"' EXIT INT TERM
-file=$dir/data
+default_runs=5
+. "$(dirname "$0")/lib/common.sh"
 
-head -c "$((mib * 1048576))" /dev/urandom > "$file"
-cat "$file" > /dev/null
-
-# best SECONDS of running "$@" $runs times, output discarded
-best() {
-	b=""
-	n=0
-	while [ "$n" -lt "$runs" ]; do
-		s=$(date +%s%N)
-		"$@" > /dev/null
-		e=$(date +%s%N)
-		t=$((e - s))
-		if [ -z "$b" ] || [ "$t" -lt "$b" ]; then b=$t; fi
-		n=$((n + 1))
-	done
-	echo "$b"
-}
-
-m=$(best "$top/bin/merkle" "$file")
-m1=$(best "$top/bin/merkle" -j 1 "$file")
+m=$(best "$bin/merkle" "$file")
+m1=$(best "$bin/merkle" -j 1 "$file")
 o=$(best openssl dgst -sha256 "$file")
 s=$(best sha256sum "$file")
 
