@@ -228,11 +228,10 @@ ecap_sshkey_put_public(struct ecap_ssh_out *o, const struct ecap_sshkey *k)
 	ecap_ssh_put_string(o, k->pub, k->publen);
 }
 
-/* Copy at most 40 bytes of a name from the wire into out (64 bytes), printable only. */
-static void
-sanitize(char *out, const unsigned char *s, size_t n)
+void
+ecap_ssh_printable(char *out, size_t max, const unsigned char *s, size_t n)
 {
-	size_t i, m = n > 40 ? 40 : n;
+	size_t i, m = n > max ? max : n;
 
 	for (i = 0; i < m; i++)
 		out[i] = s[i] >= 0x20 && s[i] < 0x7f ? (char)s[i] : '?';
@@ -290,7 +289,7 @@ ecap_sshkey_parse_public(struct ecap_sshkey *k, const void *blob, size_t len, ch
 			return -1;
 		}
 	} else {
-		sanitize(name, t, tn);
+		ecap_ssh_printable(name, 40, t, tn);
 		WHY("unsupported key type %s (only ssh-ed25519 and ecdsa-sha2-nistp256)", name);
 		return -1;
 	}
@@ -342,7 +341,7 @@ ecap_sshkey_parse_line(struct ecap_sshkey *k, const char *line, char *why)
 	    memcmp(t, ecap_sshkey_type_name(k->type), tn) != 0) {
 		char name[64];
 
-		sanitize(name, (const unsigned char *)t, tn);
+		ecap_ssh_printable(name, 40, (const unsigned char *)t, tn);
 		WHY("key type %s does not match the key (%s)", name,
 		    ecap_sshkey_type_name(k->type));
 		memset(k, 0, sizeof *k);
@@ -462,7 +461,7 @@ ecap_sshkey_verify(const struct ecap_sshkey *k, const void *data, size_t len,
 		return -1;
 	}
 	if (tn != strlen(want) || memcmp(t, want, tn) != 0) {
-		sanitize(name, t, tn);
+		ecap_ssh_printable(name, 40, t, tn);
 		WHY("signature type %s does not match the key type %s", name, want);
 		return -1;
 	}

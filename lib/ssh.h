@@ -96,6 +96,13 @@ int ecap_sshkey_format_line(const struct ecap_sshkey *k, char *out, size_t outle
 /* "SHA256:" and the unpadded base64 of SHA-256 of the blob: 50 characters and a NUL into out (64 bytes). */
 void ecap_sshkey_fingerprint(const struct ecap_sshkey *k, char out[64]);
 
+/*
+ * A printable copy, for messages, of at most max bytes of the n-byte wire
+ * string s: bytes outside 0x20-0x7e become '?', and "..." marks a cut.  out
+ * holds max + 4 bytes.
+ */
+void ecap_ssh_printable(char *out, size_t max, const unsigned char *s, size_t n);
+
 /* Do a and b hold the same public key? */
 int ecap_sshkey_equal(const struct ecap_sshkey *a, const struct ecap_sshkey *b);
 

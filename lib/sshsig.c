@@ -30,19 +30,6 @@
 
 #define setwhy(why, ...)	ecap_setwhy(why, WHYLEN, __VA_ARGS__)
 
-/* Printable copy of at most 32 bytes of a wire string into out (40 bytes). */
-static void
-printable(char *out, const unsigned char *s, size_t n)
-{
-	size_t i, m = n > 32 ? 32 : n;
-
-	for (i = 0; i < m; i++)
-		out[i] = s[i] >= 0x20 && s[i] < 0x7f ? (char)s[i] : '?';
-	out[m] = '\0';
-	if (n > m)
-		strcpy(out + m, "...");
-}
-
 /* The message digest of hash 256 or 512 into h (64 bytes); returns its length. */
 static size_t
 digest(int hash, const void *msg, size_t len, unsigned char h[SHA512_DIGEST_SIZE])
@@ -154,7 +141,7 @@ ecap_sshsig_parse(struct ecap_sshsig *s, const void *blob, size_t bloblen, char 
 	} else if (hn == 6 && memcmp(h, "sha512", 6) == 0) {
 		s->hash = 512;
 	} else {
-		printable(name, h, hn);
+		ecap_ssh_printable(name, 32, h, hn);
 		WHY("unsupported hash algorithm \"%s\" (only sha256 and sha512)", name);
 		return -1;
 	}
@@ -458,7 +445,7 @@ parse_options(struct ecap_allowed_signer *e, const char *p, size_t n, char *why)
 			}
 			free(v);
 		} else {
-			printable(name, (const unsigned char *)o, on);
+			ecap_ssh_printable(name, 32, (const unsigned char *)o, on);
 			WHY("unsupported option \"%s\"", name);
 			return -1;
 		}
@@ -507,7 +494,7 @@ parse_line(struct ecap_allowed_signer *e, const char *line, char *why)
 	}
 	if (!our_key_type(t, tn) && !other_key_type(t, tn) && memchr(t, '=', tn) == NULL &&
 	    memchr(t, ',', tn) == NULL && !(tn == 14 && strncasecmp(t, "cert-authority", 14) == 0)) {
-		printable(name, (const unsigned char *)t, tn);
+		ecap_ssh_printable(name, 32, (const unsigned char *)t, tn);
 		WHY("unknown key type \"%s\"", name);
 		return -1;
 	}
@@ -530,7 +517,7 @@ parse_line(struct ecap_allowed_signer *e, const char *line, char *why)
 	if (other_key_type(t, tn))
 		goto skip;
 	if (!our_key_type(t, tn)) {
-		printable(name, (const unsigned char *)t, tn);
+		ecap_ssh_printable(name, 32, (const unsigned char *)t, tn);
 		WHY("unknown key type \"%s\"", name);
 		goto bad;
 	}

@@ -71,23 +71,23 @@ FUZZ_CAPSULE_LDLIBS = -l:libbearssl.a -lhogweed -lnettle -lgmp -lkeyutils \
 	-Wl,--wrap=ecap_secmem_alloc,--wrap=ecap_secmem_free
 FUZZ_CAPSULE_OPTIONS = -detect_leaks=0 -close_fd_mask=2
 
-t/fuzz/capsule-fuzzer: t/fuzz/capsule.c $(FUZZ_CAPSULE_SRC) $(LIBHDR) VERSION
+t/fuzz/capsule-fuzzer: t/fuzz/capsule.c t/fuzz/check.h $(FUZZ_CAPSULE_SRC) $(LIBHDR) VERSION
 	$(FUZZ_CC) $(FUZZ_CPPFLAGS) $(FUZZ_CFLAGS) -o $@ t/fuzz/capsule.c $(FUZZ_CAPSULE_SRC) \
 		$(FUZZ_CAPSULE_LDLIBS)
 
-t/fuzz/frame-fuzzer: t/fuzz/frame.c $(FUZZ_FRAME_SRC) $(LIBHDR) VERSION
+t/fuzz/frame-fuzzer: t/fuzz/frame.c t/fuzz/check.h $(FUZZ_FRAME_SRC) $(LIBHDR) VERSION
 	$(FUZZ_CC) $(FUZZ_CPPFLAGS) $(FUZZ_CFLAGS) -o $@ t/fuzz/frame.c $(FUZZ_FRAME_SRC) \
 		$(FUZZ_LDLIBS)
 
-t/fuzz/proof-fuzzer: t/fuzz/proof.c $(FUZZ_PROOF_SRC) $(LIBHDR) VERSION
+t/fuzz/proof-fuzzer: t/fuzz/proof.c t/fuzz/check.h $(FUZZ_PROOF_SRC) $(LIBHDR) VERSION
 	$(FUZZ_CC) $(FUZZ_CPPFLAGS) $(FUZZ_CFLAGS) -o $@ t/fuzz/proof.c $(FUZZ_PROOF_SRC) \
 		$(FUZZ_LDLIBS)
 
-t/fuzz/sshkey-fuzzer: t/fuzz/sshkey.c $(FUZZ_SSH_SRC) $(LIBHDR) VERSION
+t/fuzz/sshkey-fuzzer: t/fuzz/sshkey.c t/fuzz/check.h $(FUZZ_SSH_SRC) $(LIBHDR) VERSION
 	$(FUZZ_CC) $(FUZZ_CPPFLAGS) $(FUZZ_CFLAGS) -o $@ t/fuzz/sshkey.c $(FUZZ_SSH_SRC) \
 		$(FUZZ_SSH_LDLIBS)
 
-t/fuzz/sshsig-fuzzer: t/fuzz/sshsig.c $(FUZZ_SSH_SRC) $(LIBHDR) VERSION
+t/fuzz/sshsig-fuzzer: t/fuzz/sshsig.c t/fuzz/check.h $(FUZZ_SSH_SRC) $(LIBHDR) VERSION
 	$(FUZZ_CC) $(FUZZ_CPPFLAGS) $(FUZZ_CFLAGS) -o $@ t/fuzz/sshsig.c $(FUZZ_SSH_SRC) \
 		$(FUZZ_SSH_LDLIBS)
 

@@ -53,6 +53,7 @@
 #include "keys.h"
 #include "sha256.h"
 #include "sshsig.h"
+#include "check.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -65,12 +66,6 @@ __asan_default_options(void)
 	return "detect_leaks=0";
 }
 
-#define CHECK(c) do { \
-	if (!(c)) { \
-		fprintf(stderr, "capsule-fuzzer: %s:%d: check failed: %s\n", __FILE__, __LINE__, #c); \
-		abort(); \
-	} \
-} while (0)
 
 /* The master key of the seeds, and an X25519 identity (recipient ecap-x25519:b0d08f35...). */
 #define FUZZ_KEY \

@@ -26,15 +26,10 @@
 
 #include "frame.h"
 #include "sha256.h"
+#include "check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(c) do { \
-	if (!(c)) { \
-		fprintf(stderr, "frame-fuzzer: %s:%d: check failed: %s\n", __FILE__, __LINE__, #c); \
-		abort(); \
-	} \
-} while (0)
 
 #define LAX	(ECAP_FRAME_ANYTYPE | ECAP_FRAME_ANCILLARY)
 

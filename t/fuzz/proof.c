@@ -30,15 +30,10 @@
 
 #include "merkle.h"
 #include "sha256.h"
+#include "check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(c) do { \
-	if (!(c)) { \
-		fprintf(stderr, "proof-fuzzer: %s:%d: check failed: %s\n", __FILE__, __LINE__, #c); \
-		abort(); \
-	} \
-} while (0)
 
 #define HLEN		ECAP_MERKLE_HASH_LEN
 #define MAX_ARB		130	/* hashes in an arbitrary proof: a little over the limit */

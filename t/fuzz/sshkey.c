@@ -22,23 +22,10 @@
 
 #include "keys.h"
 #include "ssh.h"
+#include "check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(c) do { \
-	if (!(c)) { \
-		fprintf(stderr, "sshkey-fuzzer: %s:%d: check failed: %s\n", __FILE__, __LINE__, #c); \
-		abort(); \
-	} \
-} while (0)
-
-/* A reason: non-empty, one line. */
-static void
-check_why(const char *why)
-{
-	CHECK(why[0] != '\0');
-	CHECK(strchr(why, '\n') == NULL);
-}
 
 /* The line of k parses back to k. */
 static void

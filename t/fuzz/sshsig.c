@@ -20,22 +20,10 @@
 
 #include "ssh.h"
 #include "sshsig.h"
+#include "check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(c) do { \
-	if (!(c)) { \
-		fprintf(stderr, "sshsig-fuzzer: %s:%d: check failed: %s\n", __FILE__, __LINE__, #c); \
-		abort(); \
-	} \
-} while (0)
-
-static void
-check_why(const char *why)
-{
-	CHECK(why[0] != '\0');
-	CHECK(strchr(why, '\n') == NULL);
-}
 
 static void
 blob(const unsigned char *b, size_t n)
