@@ -372,7 +372,7 @@ ecap_seal(const struct ecap_seal_opts *o, int infd, const char *inname, int outf
 	char **meta;
 	ecap_merkle_hash *table = NULL, *leaf;
 	unsigned char *tags = NULL;
-	size_t *plen, i, nmeta, slot, per;
+	size_t *plen, i, slot, per;
 	uint64_t pages = 0, total = 0, cap = 0;
 	int spool, carry = 0, last = 0, twopass;
 	off_t start = 0;
@@ -385,13 +385,15 @@ ecap_seal(const struct ecap_seal_opts *o, int infd, const char *inname, int outf
 	if (o->page_size < ECAP_PAGE_MIN || o->page_size > ECAP_PAGE_MAX)
 		ecap_errx(ECAP_EXIT_ERR, "page size must be %u to %u bytes", ECAP_PAGE_MIN,
 		    ECAP_PAGE_MAX);
+	if (ecap_aead_name(o->aead) == NULL)
+		ecap_errx(ECAP_EXIT_ERR, "unknown AEAD");
 
 	/* The metadata sorted, each line once. */
 	meta = ecap_xcalloc(o->nmeta + 1, sizeof(*meta));
 	for (i = 0; i < o->nmeta; i++)
 		meta[i] = o->meta[i];
 	qsort(meta, o->nmeta, sizeof(*meta), cmpstr);
-	for (i = nmeta = 0; i < o->nmeta; i++) {
+	for (i = 0; i < o->nmeta; i++) {
 		if (!meta_valid(meta[i], strlen(meta[i])))
 			ecap_errx(ECAP_EXIT_ERR, "metadata '%s': not key=value (key of a-z 0-9 . -, "
 			    "value without control characters)", meta[i]);
@@ -407,7 +409,6 @@ ecap_seal(const struct ecap_seal_opts *o, int infd, const char *inname, int outf
 			ecap_errx(ECAP_EXIT_ERR, "metadata key of '%s' given twice", meta[i]);
 		bytes_add(&metatext, meta[i], strlen(meta[i]));
 		bytes_add(&metatext, "\n", 1);
-		nmeta++;
 	}
 	free(meta);
 	if (metatext.len > META_MAX)
@@ -432,9 +433,6 @@ ecap_seal(const struct ecap_seal_opts *o, int infd, const char *inname, int outf
 	}
 
 	/* RCPT: the file key wrapped for every key that may open the capsule. */
-	if (ecap_aead_init(&wrap, o->aead, filekey) < 0)
-		ecap_errx(ECAP_EXIT_ERR, "unknown AEAD");
-	ecap_aead_wipe(&wrap);
 	if (o->sym != NULL) {
 		unsigned char st[STANZA_SYM_LEN];
 
