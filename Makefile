@@ -48,6 +48,7 @@ LIBHDR = \
 	lib/sha256.h \
 	lib/ssh.h \
 	lib/sshsig.h \
+	lib/wabt.h \
 	lib/wasm.h \
 	lib/xio.h
 
@@ -113,5 +114,6 @@ include mk/deps.mk
 include mk/test.mk
 include mk/bench.mk
 include mk/fuzz.mk
+include mk/wasm.mk
 
 .PHONY: all install uninstall clean FORCE

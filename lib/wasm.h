@@ -11,9 +11,14 @@
  * Threads, exceptions (tags), tail calls, memory64, multi-memory and GC are
  * refused, as wasm-validate refuses them without its --enable-* flags.
  *
- * Parsing and validation are wabt's (ReadBinaryIr, ValidateModule), wrapped
- * in lib/wasm.cc; nothing C++ shows in this header, and no C++ exception
- * crosses it.  The functions keep no state between calls.
+ * It also rewrites a module so that it meters itself (ecap_wasm_meter): a
+ * fuel counter and a memory cap carried in the module's own code, so that
+ * every engine that runs the rewritten module uses the same fuel.
+ *
+ * Parsing, validation and writing are wabt's (ReadBinaryIr, ValidateModule,
+ * WriteBinaryModule), wrapped in lib/wasm.cc; nothing C++ shows in this
+ * header, and no C++ exception crosses it.  The functions keep no state
+ * between calls.
  */
 #ifndef ECAP_WASM_H
 #define ECAP_WASM_H
@@ -102,6 +107,75 @@ int ecap_wasm_inspect(const void *buf, size_t len, struct ecap_wasm_info *info,
 
 /* Release what ecap_wasm_inspect() allocated in *info and zero it; NULL is allowed. */
 void ecap_wasm_info_free(struct ecap_wasm_info *info);
+
+/*
+ * The deepest nesting of blocks, loops and ifs in a function that
+ * ecap_wasm_meter() takes: wabt's writer recurses once per level (a
+ * module of 100000 levels overflows an 8 MiB stack).  clang nests one
+ * block per case of a switch; 16384 levels take under 3 MiB of stack.
+ */
+#define ECAP_WASM_METER_MAX_DEPTH	16384
+
+/* What ecap_wasm_meter() is to add; see there. */
+struct ecap_wasm_meter_opts {
+	int64_t fuel;		/* initial fuel, >= 0, in the units of the cost model */
+	uint32_t max_pages;	/* cap on the memory's maximum, in pages of 64 KiB; 0: no cap */
+	const char *export_fuel;	/* if not NULL, also export the fuel global under */
+};					/* this name (NUL-terminated UTF-8), for tests */
+
+/*
+ * Parse and validate the len bytes at buf as ecap_wasm_inspect() does, then
+ * rewrite the module to meter itself, deterministically, as gas metering in
+ * blockchain runtimes does (instrumentation, not an engine's own counter):
+ *
+ * Fuel.  A new mutable i64 global is appended, initialised to o->fuel; its
+ * index, in the global index space (imported globals first), goes to
+ * *fuel_global.  Every instruction list that executes (a function body, the
+ * body of a block or loop, each arm of an if, an empty else arm included)
+ * starts by charging its cost, then traps if the fuel went below zero:
+ *   global.get F  i64.const COST  i64.sub  global.set F
+ *   global.get F  i64.const 0  i64.lt_s  if  unreachable  end
+ * Cost model: a list costs the number of instructions directly in it, a
+ * nested block, loop or if counting as one (its own lists pay for what they
+ * hold), and at least 1; it is charged in full on entry, even when a branch
+ * leaves it early, and a loop's body again on each iteration.  The fuel
+ * used depends only on the path the code takes, never on the engine:
+ * o->fuel minus the global's final value.  Running out shows as a trap at
+ * an unreachable with the global negative; a trap with it >= 0 is the
+ * guest's own.  Constant expressions (global initialisers, segment
+ * offsets) are not metered: they run once, at instantiation.
+ *
+ * Memory.  If o->max_pages is not 0 and the module defines a memory, its
+ * maximum becomes the smaller of the declared one (if any) and
+ * o->max_pages, so that memory.grow beyond it returns -1 in any engine
+ * (Core Spec §4.4.7, memory.grow); a cap above 65536 pages (4 GiB) caps
+ * nothing.  A module whose initial size exceeds the cap is refused; so,
+ * with a cap, is one
+ * that imports its memory (its size is the host's to set, not the
+ * module's).  Without a memory, or with o->max_pages 0, memory is as it was.
+ *
+ * Everything else is kept: function, global and other indices (the new
+ * global comes last), imports, exports, the start function, element and
+ * data segments.  Custom sections, the name section among them, are
+ * dropped.  The result is checked: it is read back and validated.  A
+ * function whose blocks nest deeper than ECAP_WASM_METER_MAX_DEPTH is
+ * refused.
+ *
+ * o, out, outlen and fuel_global must not be NULL.  Returns 0 with a new
+ * binary module, allocated with malloc, of *outlen bytes at *out, and the
+ * fuel global's index in *fuel_global.  Returns -1 when the module is
+ * refused or memory ran out, with *out NULL and *outlen 0, and unless why
+ * is NULL a one-line reason in why (truncated to whylen bytes including its
+ * NUL) as for ecap_wasm_inspect(), or one of:
+ *   "fuel -1 is negative"
+ *   "imported memory is not supported"
+ *   "memory needs 5 pages, over the limit of 4"
+ *   "export name \"fuel\" is already taken"
+ *   "export name is not valid UTF-8"
+ *   "function 3: blocks nested deeper than 16384"
+ */
+int ecap_wasm_meter(const void *buf, size_t len, const struct ecap_wasm_meter_opts *o,
+    void **out, size_t *outlen, uint32_t *fuel_global, char *why, size_t whylen);
 
 #ifdef __cplusplus
 }

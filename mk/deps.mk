@@ -8,6 +8,7 @@ DEPS = \
 	bats-support \
 	clang \
 	coreutils \
+	dpkg-dev \
 	file \
 	g++ \
 	gcc \
@@ -16,16 +17,23 @@ DEPS = \
 	libbearssl-dev \
 	libc6-dev \
 	libclang-rt-14-dev \
+	libclang-rt-14-dev-wasm32 \
 	libjansson-dev \
 	libkeyutils-dev \
+	libseccomp-dev \
+	lld \
 	make \
 	mandoc \
 	nettle-dev \
+	nodejs \
 	openssh-client \
 	openssl \
+	procps \
 	strace \
+	time \
 	util-linux \
-	wabt
+	wabt \
+	wasi-libc
 
 # Why each is here:
 #   nettle-dev          SHA-256 with the x86 SHA extensions (lib/sha256.c), hex (lib/hex.c),
@@ -45,6 +53,16 @@ DEPS = \
 #   mandoc              t/ lints the manual pages (mandoc -T lint)
 #   util-linux          t/ runs a program as another user (setpriv) to test unreadable files
 #   openssl, coreutils  make bench compares against openssl dgst and sha256sum
+#   wasi-libc, lld, libclang-rt-14-dev-wasm32   clang --target=wasm32-wasi: the C library,
+#                       the linker (wasm-ld) and compiler-rt's builtins for the wasm fixtures
+#                       (mk/wasm.mk, t/wasm/)
+#   dpkg-dev            dpkg-source, which apt-get source needs to unpack the real programs'
+#                       Debian sources (bzip2, cmark) built to wasm (make wasm-sources)
+#   libseccomp-dev      wasm-exec's engine process runs under a seccomp filter (bin/wasm-exec.c)
+#   procps, time        t/1200 finds wasm-exec's engine process (pgrep); make bench reads
+#                       node's peak memory (/usr/bin/time)
+#   nodejs              node:wasi runs the wasm fixtures for comparison (t/wasm/run-node.mjs,
+#                       make wasm-node-check, make bench)
 
 SUDO = $$( [ "$$(id -u)" = 0 ] || echo sudo )
 

@@ -11,13 +11,26 @@
  *                           start N                    if there is a start function
  *                         exit 0; or "test-wasm: FILE: reason" on stderr, exit 1
  *
- * Errors reading FILE: "test-wasm: reason" on stderr, exit 2.
+ *   test-wasm meter FUEL MAXPAGES [EXPORT] < in > out
+ *                         ecap_wasm_meter() of stdin (t/1004-meter.bats): the
+ *                         metered module on stdout and "fuel global N" on
+ *                         stderr, exit 0; or "test-wasm: stdin: reason" on
+ *                         stderr and nothing on stdout, exit 1.  FUEL is a
+ *                         decimal number, a leading '-' allowed (to see it
+ *                         refused); MAXPAGES 0 is no cap; EXPORT names the
+ *                         fuel global's export.
+ *
+ * Errors reading FILE, bad arguments: "test-wasm: reason" on stderr, exit 2.
  */
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "err.h"
+#include "parse.h"
 #include "wasm.h"
 #include "xio.h"
 
@@ -40,6 +53,50 @@ slurp(const char *path, size_t *lenp)
 	return p;
 }
 
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: test-wasm [FILE]\n"
+	    "       test-wasm meter FUEL MAXPAGES [EXPORT] < in > out\n");
+	exit(ECAP_EXIT_ERR);
+}
+
+/* test-wasm meter FUEL MAXPAGES [EXPORT] */
+static int
+meter(int argc, char **argv)
+{
+	struct ecap_wasm_meter_opts o = { 0, 0, NULL };
+	const char *fuel = argv[0];
+	uint64_t n, pages;
+	unsigned char *buf;
+	uint32_t global;
+	size_t len, outlen;
+	void *out;
+	char why[256];
+
+	if (argc < 2 || argc > 3)
+		usage();
+	if (ecap_parse_u64(fuel + (fuel[0] == '-'), &n) == -1 || n > INT64_MAX)
+		ecap_errx(ECAP_EXIT_ERR, "%s: not a fuel", fuel);
+	o.fuel = fuel[0] == '-' ? -(int64_t)n : (int64_t)n;
+	if (ecap_parse_u64(argv[1], &pages) == -1 || pages > UINT32_MAX)
+		ecap_errx(ECAP_EXIT_ERR, "%s: not a number of pages", argv[1]);
+	o.max_pages = (uint32_t)pages;
+	o.export_fuel = argc > 2 ? argv[2] : NULL;
+
+	buf = slurp("-", &len);
+	if (ecap_wasm_meter(buf, len, &o, &out, &outlen, &global, why, sizeof why) == -1) {
+		if (out != NULL || outlen != 0)
+			ecap_errx(ECAP_EXIT_ERR, "stdin: refused, yet an output was left");
+		ecap_errx(ECAP_EXIT_NO, "stdin: %s", why);
+	}
+	ecap_writeall(STDOUT_FILENO, out, outlen, "stdout");
+	fprintf(stderr, "fuel global %u\n", (unsigned)global);
+	free(out);
+	free(buf);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -50,10 +107,10 @@ main(int argc, char **argv)
 	size_t len, k;
 
 	ecap_setprogname(argv[0]);
-	if (argc > 2) {
-		fprintf(stderr, "usage: test-wasm [FILE]\n");
-		exit(ECAP_EXIT_ERR);
-	}
+	if (argc > 1 && strcmp(argv[1], "meter") == 0)
+		return meter(argc - 2, argv + 2);
+	if (argc > 2)
+		usage();
 	buf = slurp(path, &len);
 	if (ecap_wasm_is_module(buf, len))
 		puts("module");
