@@ -10,7 +10,8 @@ BIN = \
 	bin/ecap-keygen \
 	bin/ecap-open \
 	bin/ecap-seal \
-	bin/merkle
+	bin/merkle \
+	bin/wasm-exec
 
 LIBOBJ = \
 	lib/aead.o \
@@ -18,6 +19,7 @@ LIBOBJ = \
 	lib/err.o \
 	lib/frame.o \
 	lib/hex.o \
+	lib/interp.o \
 	lib/json.o \
 	lib/kdf.o \
 	lib/keys.o \
@@ -29,6 +31,7 @@ LIBOBJ = \
 	lib/ssh.o \
 	lib/sshkey.o \
 	lib/sshsig.o \
+	lib/wasi.o \
 	lib/wasm.o \
 	lib/xio.o
 
@@ -38,6 +41,7 @@ LIBHDR = \
 	lib/err.h \
 	lib/frame.h \
 	lib/hex.h \
+	lib/interp.h \
 	lib/json.h \
 	lib/kdf.h \
 	lib/keys.h \
@@ -49,6 +53,7 @@ LIBHDR = \
 	lib/ssh.h \
 	lib/sshsig.h \
 	lib/wabt.h \
+	lib/wasi.h \
 	lib/wasm.h \
 	lib/xio.h
 
@@ -58,7 +63,8 @@ MAN1 = \
 	man/ecap-keygen.1 \
 	man/ecap-open.1 \
 	man/ecap-seal.1 \
-	man/merkle.1
+	man/merkle.1 \
+	man/wasm-exec.1
 
 MAN5 = \
 	man/ecap-frame.5 \
@@ -81,7 +87,7 @@ $(LIBOBJ): $(LIBHDR) .build-flags VERSION
 .c.o:
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-# lib/wasm.cc, the one C++ file: the wrapper around wabt's library.
+# lib/wasm.cc and lib/interp.cc, the C++ files: the wrappers around wabt's library.
 .cc.o:
 	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c -o $@ $<
 

@@ -24,19 +24,21 @@ REPRO     = -ffile-prefix-map=$(CURDIR)=. -fdebug-prefix-map=$(CURDIR)=.
 CPPFLAGS  = -D_GNU_SOURCE -DECAP_VERSION='"$(VERSION)"' -Ilib
 CFLAGS    = -std=c11 $(OPT) $(WARN) $(REPRO) -pthread -fstack-protector-strong \
             -D_FORTIFY_SOURCE=2 -fPIE
-# C++ (lib/wasm.cc only, over wabt): the C flags but for -std and the C-only warnings.
+# C++ (lib/wasm.cc and lib/interp.cc, over wabt): the C flags but for -std and the C-only warnings.
 CXXWARN   = -Wall -Wextra -Wshadow -Wformat=2 -Wpointer-arith -Wcast-qual \
             -Wwrite-strings -Wvla -Wundef -Wnull-dereference
 CXXFLAGS  = -std=c++17 $(OPT) $(CXXWARN) $(REPRO) -pthread -fstack-protector-strong \
             -D_FORTIFY_SOURCE=2 -fPIE
 LDFLAGS   = -pthread -pie -Wl,-z,relro,-z,now
-LDLIBS    = -l:libbearssl.a -lhogweed -lnettle -lgmp -ljansson -lkeyutils \
-            -l:libwabt.a -lstdc++ -lm
+LDLIBS    = -l:libbearssl.a -lhogweed -lnettle -lgmp -ljansson -lkeyutils -lseccomp \
+            -l:libwabt.a -l:libstdc++.a -lm
 
 # make SANITIZE=1: AddressSanitizer and UndefinedBehaviorSanitizer, failing on any report.
 ifeq ($(SANITIZE),1)
 OPT       = -O1 -g -fno-omit-frame-pointer
 CFLAGS   += -fsanitize=address,undefined -fno-sanitize-recover=all -U_FORTIFY_SOURCE
-CXXFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -U_FORTIFY_SOURCE
+# UBSan's vptr check probes memory with pipe2(2), which wasm-exec's engine sandbox forbids.
+CXXFLAGS += -fsanitize=address,undefined -fno-sanitize=vptr -fno-sanitize-recover=all \
+            -U_FORTIFY_SOURCE
 LDFLAGS  += -fsanitize=address,undefined
 endif

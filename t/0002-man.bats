@@ -6,7 +6,7 @@ setup() {
 	load lib/common
 }
 
-PAGES="ecap-frame.1 ecap-frame.5 ecap-inspect.1 ecap-keygen.1 ecap-open.1 ecap-seal.1 ecap.5 merkle.1"
+PAGES="ecap-frame.1 ecap-frame.5 ecap-inspect.1 ecap-keygen.1 ecap-open.1 ecap-seal.1 ecap.5 merkle.1 wasm-exec.1"
 
 # examples PAGE: the literal displays of PAGE's EXAMPLES section as the reader
 # sees them: "$ command" lines, each followed by what it prints.  Only the
@@ -135,4 +135,8 @@ check_examples() {
 			rest="|${rest#*"|$sec|"}"
 		done <<< "$output"
 	done
+}
+
+@test "wasm-exec(1): EXAMPLES run as written and print what the page shows" {
+	check_examples wasm-exec.1
 }

@@ -14,6 +14,12 @@ setup() {
 	assert_output --partial "identical to the program"
 	assert_output --partial "no key stanza matches: wrong key?"
 	assert_output --partial "page 0: does not match the page table"
+	assert_line "meta: id=org.commonmark.cmark"
+	assert_line "<h1>ecap</h1>"
+	assert_line "exit_status 0"
+	assert_output --regexp $'\ncapsule [0-9a-f]{64}\n'
+	assert_output --regexp $'\ntranscript [0-9a-f]{64}\n'
+	assert_line "wasm-exec: trap: all fuel consumed (--fuel 1000000)"
 	assert_line "== demo done; its scratch directory is removed"
 	assert_dir_holds_nothing scratch
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# The README's capsule examples run as written.
+# The README's examples of capsules and of running modules run as written.
 
 setup() {
 	load lib/common
@@ -25,4 +25,25 @@ readme_block() {
 	cmp hello.wasm original.wasm
 	assert_file_exists hello.ecap
 	assert_file_exists for-device.ecap
+}
+
+@test "README: the examples of running modules run as written" {
+	cat > hello.c <<-'EOF'
+	#include <stdio.h>
+	int main(int argc, char **argv) { printf("hello, %s\n", argc > 1 ? argv[1] : "world"); return 0; }
+	EOF
+	ecap-keygen -o team.key > /dev/null
+	mkdir data
+	readme_block "Running modules:" > run.sh
+	run -0 grep -c wasm-exec run.sh
+	run -0 bash -e run.sh
+	assert_output "hello, world
+hello, world
+hello, world
+hello, world"
+	run -0 jq -r .capsule run.json
+	assert_output --regexp '^[0-9a-f]{64}$'
+	assert_equal "$(jq -r .transcript run.json | wc -c)" 65
+	run -0 tail -1 run.txt
+	assert_output "exit 0"
 }
