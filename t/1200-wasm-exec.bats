@@ -414,13 +414,13 @@ B=x=y"
 		sleep 0.05
 	done
 	[ -n "$child" ]
-	kill -SEGV "$child"
+	kill -ABRT "$child"
 	st=0
 	wait "$parent" || st=$?
 	assert_equal "$st" 125
-	assert_equal "$(cat err)" "wasm-exec: the engine was killed by SIGSEGV"
+	assert_equal "$(cat err)" "wasm-exec: the engine was killed by SIGABRT"
 	run -0 jq -r '[.exit_status, .trap] | @tsv' r.json
-	assert_output "$(printf '125\tthe engine was killed by SIGSEGV')"
+	assert_output "$(printf '125\tthe engine was killed by SIGABRT')"
 	run -0 tail -1 t.txt
-	assert_output "failed the engine was killed by SIGSEGV"
+	assert_output "failed the engine was killed by SIGABRT"
 }
