@@ -5,6 +5,8 @@
 include mk/flags.mk
 
 BIN = \
+	bin/audit-append \
+	bin/audit-verify \
 	bin/ecap-frame \
 	bin/ecap-inspect \
 	bin/ecap-keygen \
@@ -15,6 +17,7 @@ BIN = \
 
 LIBOBJ = \
 	lib/aead.o \
+	lib/audit.o \
 	lib/capsule.o \
 	lib/err.o \
 	lib/frame.o \
@@ -37,6 +40,7 @@ LIBOBJ = \
 
 LIBHDR = \
 	lib/aead.h \
+	lib/audit.h \
 	lib/capsule.h \
 	lib/err.h \
 	lib/frame.h \
@@ -58,6 +62,8 @@ LIBHDR = \
 	lib/xio.h
 
 MAN1 = \
+	man/audit-append.1 \
+	man/audit-verify.1 \
 	man/ecap-frame.1 \
 	man/ecap-inspect.1 \
 	man/ecap-keygen.1 \
@@ -67,6 +73,7 @@ MAN1 = \
 	man/wasm-exec.1
 
 MAN5 = \
+	man/ecap-audit.5 \
 	man/ecap-frame.5 \
 	man/ecap.5
 

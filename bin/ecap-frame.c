@@ -239,9 +239,10 @@ cmd_wrap(struct opts *o, int argc, char **argv)
 		o->type = "DATA";
 	if (!ecap_frame_valid_type(o->type))
 		ecap_errx(ECAP_EXIT_ERR, "-t: not a frame type: '%s'", o->type);
-	if (ecap_frame_critical(o->type) && strcmp(o->type, "DATA") != 0)
+	if (ecap_frame_critical(o->type) && strcmp(o->type, "DATA") != 0 &&
+	    strcmp(o->type, "EVNT") != 0)
 		ecap_errx(ECAP_EXIT_ERR,
-		    "-t: critical type '%s' is not part of data/1 (DATA, or an ancillary type)",
+		    "-t: critical type '%s' is not part of data/1 (DATA, EVNT, or an ancillary type)",
 		    o->type);
 	if (o->size == 0 || o->size > ECAP_FRAME_MAX)
 		ecap_errx(ECAP_EXIT_ERR, "-s: frame size must be 1 to %u bytes", ECAP_FRAME_MAX);

@@ -7,6 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
+#include "audit.h"
 #include "capsule.h"
 #include "err.h"
 #include "frame.h"
@@ -24,7 +27,7 @@ usage(int status)
 	fprintf(status == ECAP_EXIT_OK ? stdout : stderr,
 	    "usage: ecap-open [--key-file FILE | --keyring NAME] [-i IDENTITY]...\n"
 	    "                 [--allowed-signers FILE] [--raw | -o OUT] [--no-stdin]\n"
-	    "                 [-j THREADS] [CAPSULE]\n");
+	    "                 [--audit | --audit-db FILE] [-j THREADS] [CAPSULE]\n");
 	ecap_usage_exit(status);
 }
 
@@ -34,7 +37,34 @@ struct sink {
 	struct ecap_out out;
 	const char *outname;
 	const char *name;		/* the capsule, for messages */
+	struct ecap_audit *audit;	/* the audit log, or NULL: auditing is off */
+	const struct ecap_capsule *c;	/* once its header verified */
+	char capsule_id[65];		/* its header hash, hex */
 };
+
+/* CapsuleLoad: the header verified (ecap-open(1), AUDIT). */
+static void
+audit_load(struct sink *s, const struct ecap_capsule *c)
+{
+	json_t *o = json_object();
+	const char *id = ecap_capsule_meta(c, "id");
+	char hex[65], fp[64];
+
+	json_object_set_new(o, "capsule_id", json_string(s->capsule_id));
+	json_object_set_new(o, "header_hash", json_string(s->capsule_id));
+	ecap_hex_encode(hex, c->root, 32);
+	json_object_set_new(o, "merkle_root", json_string(hex));
+	if (c->is_signed) {
+		ecap_sshkey_fingerprint(&c->signer, fp);
+		json_object_set_new(o, "signer", json_string(fp));
+	}
+	if (c->principal != NULL)
+		json_object_set_new(o, "principal", json_string(c->principal->principals));
+	json_object_set_new(o, "pages", json_integer((json_int_t)c->pages));
+	if (id != NULL)
+		json_object_set_new(o, "id", json_string(id));
+	ecap_audit_xappend(s->audit, "CapsuleLoad", o);
+}
 
 /* Compare dotted versions "1.2.3"; returns <0, 0, >0. */
 static int
@@ -67,6 +97,10 @@ on_header(void *arg, const struct ecap_capsule *c)
 	if (min != NULL && vercmp(min, ecap_version) > 0)
 		ecap_errx(ECAP_EXIT_ERR, "%s: the capsule needs toolkit version %s or later; this "
 		    "is %s", s->name, min, ecap_version);
+	s->c = c;
+	ecap_hex_encode(s->capsule_id, c->header_hash, 32);
+	if (s->audit != NULL)
+		audit_load(s, c);
 	if (!s->frames)
 		return;
 	/* META: the signed metadata, then what the opener established. */
@@ -96,7 +130,14 @@ on_page(void *arg, uint64_t index, const unsigned char *plain, size_t len)
 {
 	struct sink *s = arg;
 
-	(void)index;
+	if (s->audit != NULL) {
+		/* PageDecrypt, committed before the page goes out: its leaf hash, never its text. */
+		char hex[65];
+
+		ecap_hex_encode(hex, s->c->table[index], sizeof(s->c->table[index]));
+		ecap_audit_xappend(s->audit, "PageDecrypt", json_pack("{s:s, s:I, s:s}",
+		    "capsule_id", s->capsule_id, "page_index", (json_int_t)index, "leaf_hash", hex));
+	}
 	if (s->frames)
 		ecap_frame_write(&s->w, "BODY", plain, len);
 	else
@@ -106,7 +147,7 @@ on_page(void *arg, uint64_t index, const unsigned char *plain, size_t len)
 int
 main(int argc, char *argv[])
 {
-	enum { O_KEYFILE = 256, O_KEYRING, O_SIGNERS, O_RAW, O_NOSTDIN };
+	enum { O_KEYFILE = 256, O_KEYRING, O_SIGNERS, O_RAW, O_NOSTDIN, O_AUDIT, O_AUDITDB };
 	static const struct option longopts[] = {
 		{ "key-file", required_argument, NULL, O_KEYFILE },
 		{ "keyring", required_argument, NULL, O_KEYRING },
@@ -115,6 +156,8 @@ main(int argc, char *argv[])
 		{ "raw", no_argument, NULL, O_RAW },
 		{ "no-stdin", no_argument, NULL, O_NOSTDIN },
 		{ "output", required_argument, NULL, 'o' },
+		{ "audit", no_argument, NULL, O_AUDIT },
+		{ "audit-db", required_argument, NULL, O_AUDITDB },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -126,10 +169,11 @@ main(int argc, char *argv[])
 	struct ecap_capsule c;
 	struct sink s = { .frames = 1 };
 	const char *keyfile = NULL, *keyring = NULL, *signersfile = NULL, *outpath = NULL, *path;
+	const char *auditdb = NULL;
 	unsigned char seen[512] = { 0 };
 	char why[256];
 	size_t nids = 0;
-	int ch, fd, raw = 0, nostdin = 0;
+	int ch, fd, raw = 0, nostdin = 0, auditing = 0;
 
 	ecap_setprogname(argv[0]);
 	ecap_secmem_harden();
@@ -143,6 +187,8 @@ main(int argc, char *argv[])
 		case O_SIGNERS: signersfile = optarg; break;
 		case O_RAW: raw = 1; break;
 		case O_NOSTDIN: nostdin = 1; break;
+		case O_AUDIT: auditing = 1; break;
+		case O_AUDITDB: auditdb = optarg; break;
 		case 'o': outpath = optarg; break;
 		case 'j':
 			o.threads = ecap_xparse_threads(optarg);
@@ -166,6 +212,8 @@ main(int argc, char *argv[])
 	argv += optind;
 	if (argc > 1 || (raw && outpath != NULL))
 		usage(ECAP_EXIT_ERR);
+	if (auditing && auditdb != NULL)
+		ecap_errx(ECAP_EXIT_ERR, "give --audit or --audit-db, not both");
 	path = argc == 1 ? argv[0] : "-";
 
 	if (keyfile != NULL || keyring != NULL || nids == 0) {
@@ -176,6 +224,9 @@ main(int argc, char *argv[])
 	o.nids = nids;
 	if (ecap_allowed_signers_xload(&signers, signersfile))
 		o.signers = &signers;
+
+	/* The audit log first: when it cannot be written, nothing is opened. */
+	s.audit = ecap_audit_xopen_if(auditing, auditdb);
 
 	fd = ecap_xopen(path, O_RDONLY);
 	s.frames = !raw && outpath == NULL;
@@ -210,6 +261,7 @@ main(int argc, char *argv[])
 		ecap_frame_end(&s.w);
 	}
 	ecap_out_commit(&s.out);
+	ecap_audit_close(s.audit);
 	ecap_capsule_free(&c);
 	if (o.sym != NULL)
 		explicit_bzero(&sym, sizeof(sym));

@@ -31,6 +31,7 @@
 
 #include <jansson.h>
 
+#include "audit.h"
 #include "err.h"
 #include "frame.h"
 #include "hex.h"
@@ -57,7 +58,8 @@ usage(int status)
 	    "usage: wasm-exec [--dir HOST[::GUEST][:ro]]... [--env NAME[=VALUE]]...\n"
 	    "                 [--allow clock,random] [--seed TEXT] [--fuel N]\n"
 	    "                 [--max-memory BYTES] [--max-output BYTES] [--timeout SECONDS]\n"
-	    "                 [--report FILE] [--transcript FILE] [MODULE.wasm | -] [-- ARG...]\n");
+	    "                 [--report FILE] [--transcript FILE] [--audit | --audit-db FILE]\n"
+	    "                 [MODULE.wasm | -] [-- ARG...]\n");
 	ecap_usage_exit(status);
 }
 
@@ -301,6 +303,7 @@ struct run {
 	uint64_t max_output;
 	double timeout;
 	const char *report, *transcript;
+	struct ecap_audit *audit;	/* the audit log, or NULL: auditing is off */
 	/* input */
 	const char *name;		/* the module, for messages */
 	unsigned char *module;
@@ -534,6 +537,8 @@ read_module_frames(struct run *r, const unsigned char *head, size_t headlen)
 			len += f.len;
 		} else if (strcmp(f.type, "CHKP") == 0) {
 			break;
+		} else if (strcmp(f.type, "EVNT") == 0) {
+			continue;	/* an audit event: audit-append --tee records them */
 		} else {
 			ecap_errx(ECAP_EXIT_ERR, "stdin: offset %llu: %s frame before the checkpoint",
 			    (unsigned long long)f.off, f.type);
@@ -683,26 +688,18 @@ parse_seconds(const char *s)
 	return v;
 }
 
-/* The report, as JSON (wasm-exec(1) lists the fields). */
-static void
-write_report(struct run *r, int status, const char *trap, uint64_t fuel_used, int fuel_known,
-    uint64_t memory, double wall)
+/*
+ * The capabilities granted, as the report names them; with st, those the
+ * guest used go into *used.
+ */
+static json_t *
+grants(const struct run *r, const struct ecap_wasi_stats *st, json_t **used)
 {
-	struct ecap_wasi_stats st;
-	unsigned char th[ECAP_SHA256_LEN];
-	char hex[2 * ECAP_SHA256_LEN + 1];
-	json_t *o = json_object(), *calls = json_object();
-	json_t *granted = json_array(), *used = json_array();
-	struct ecap_out out;
-	char *text;
+	json_t *granted = json_array();
 	size_t k;
 
-	ecap_wasi_stats(r->w, &st);
-	ecap_wasi_transcript_hash(r->w, th);
-	ecap_hex_encode(hex, r->modhash, sizeof r->modhash);
-	json_object_set_new(o, "module", json_string(hex));
-	json_object_set_new(o, "capsule", r->capsule[0] ? json_string(r->capsule) : json_null());
-	json_object_set_new(o, "engine", json_string("interp"));
+	if (st != NULL)
+		*used = json_array();
 	for (k = 0; k < r->ndirs; k++) {
 		char *s = NULL;
 
@@ -710,8 +707,8 @@ write_report(struct run *r, int status, const char *trap, uint64_t fuel_used, in
 		    r->dirs[k].ro ? ":ro" : "") < 0)
 			ecap_err(EXIT_ENGINE, "asprintf");
 		json_array_append_new(granted, json_string(s));
-		if (st.used_dir[k])
-			json_array_append_new(used, json_string(s));
+		if (st != NULL && st->used_dir[k])
+			json_array_append_new(*used, json_string(s));
 		free(s);
 	}
 	for (k = 0; k < r->nenv; k++) {
@@ -722,18 +719,39 @@ write_report(struct run *r, int status, const char *trap, uint64_t fuel_used, in
 		memcpy(s + 4, r->env[k], n);
 		s[n + 4] = '\0';
 		json_array_append_new(granted, json_string(s));
-		if (st.used_env)
-			json_array_append_new(used, json_string(s));
+		if (st != NULL && st->used_env)
+			json_array_append_new(*used, json_string(s));
 		free(s);
 	}
 	if (r->allow_clock)
 		json_array_append_new(granted, json_string("clock"));
-	if (r->allow_clock && st.used_clock)
-		json_array_append_new(used, json_string("clock"));
+	if (r->allow_clock && st != NULL && st->used_clock)
+		json_array_append_new(*used, json_string("clock"));
 	if (r->allow_random)
 		json_array_append_new(granted, json_string("random"));
-	if (r->allow_random && st.used_random)
-		json_array_append_new(used, json_string("random"));
+	if (r->allow_random && st != NULL && st->used_random)
+		json_array_append_new(*used, json_string("random"));
+	return granted;
+}
+
+/* The record of the run: the report's JSON object (wasm-exec(1) lists the fields). */
+static json_t *
+run_record(struct run *r, int status, const char *trap, uint64_t fuel_used, int fuel_known,
+    uint64_t memory, double wall)
+{
+	struct ecap_wasi_stats st;
+	unsigned char th[ECAP_SHA256_LEN];
+	char hex[2 * ECAP_SHA256_LEN + 1];
+	json_t *o = json_object(), *calls = json_object(), *granted, *used;
+	size_t k;
+
+	ecap_wasi_stats(r->w, &st);
+	ecap_wasi_transcript_hash(r->w, th);
+	ecap_hex_encode(hex, r->modhash, sizeof r->modhash);
+	json_object_set_new(o, "module", json_string(hex));
+	json_object_set_new(o, "capsule", r->capsule[0] ? json_string(r->capsule) : json_null());
+	json_object_set_new(o, "engine", json_string("interp"));
+	granted = grants(r, &st, &used);
 	json_object_set_new(o, "granted", granted);
 	json_object_set_new(o, "used", used);
 	for (k = 0; k < sizeof st.calls / sizeof st.calls[0]; k++)
@@ -764,8 +782,15 @@ write_report(struct run *r, int status, const char *trap, uint64_t fuel_used, in
 	}
 	ecap_hex_encode(hex, th, sizeof th);
 	json_object_set_new(o, "transcript", json_string(hex));
-	text = json_dumps(o, JSON_SORT_KEYS | JSON_INDENT(2));
-	json_decref(o);
+	return o;
+}
+
+static void
+write_report(const struct run *r, const json_t *o)
+{
+	struct ecap_out out;
+	char *text = json_dumps(o, JSON_SORT_KEYS | JSON_INDENT(2));
+
 	if (text == NULL)
 		ecap_errx(EXIT_ENGINE, "report: out of memory");
 	ecap_out_open(&out, r->report);
@@ -773,6 +798,52 @@ write_report(struct run *r, int status, const char *trap, uint64_t fuel_used, in
 	ecap_writeall(out.fd, "\n", 1, r->report);
 	ecap_out_commit(&out);
 	free(text);
+}
+
+/* ExecutionStart: what is about to run, and with what (wasm-exec(1), AUDIT). */
+static void
+audit_start(struct run *r)
+{
+	json_t *o = json_object();
+	char hex[2 * ECAP_SHA256_LEN + 1];
+
+	ecap_hex_encode(hex, r->modhash, sizeof r->modhash);
+	json_object_set_new(o, "module_hash", json_string(hex));
+	if (r->capsule[0])
+		json_object_set_new(o, "capsule_id", json_string(r->capsule));
+	json_object_set_new(o, "engine", json_string("interp"));
+	json_object_set_new(o, "granted", grants(r, NULL, NULL));
+	ecap_audit_xappend(r->audit, "ExecutionStart", o);
+}
+
+/*
+ * ExecutionComplete: fields of the record under CRUSH's names; a null
+ * (no capsule, no trap, fuel not known) is left out.
+ */
+static void
+audit_complete(struct run *r, json_t *record)
+{
+	static const char *const names[][2] = {
+		{ "module", "module_hash" },
+		{ "capsule", "capsule_id" },
+		{ "engine", "engine" },
+		{ "exit_status", "exit_status" },
+		{ "trap", "trap" },
+		{ "fuel_used", "fuel_used" },
+		{ "peak_memory", "peak_memory" },
+		{ "output", "output_hash" },
+		{ "transcript", "transcript_hash" },
+		{ "wall_time", "wall_time" },
+		{ "calls", "calls" },
+		{ "denied_calls", "denied_calls" },
+	};
+	json_t *o = json_object(), *v;
+	size_t k;
+
+	for (k = 0; k < sizeof names / sizeof names[0]; k++)
+		if ((v = json_object_get(record, names[k][0])) != NULL && !json_is_null(v))
+			json_object_set(o, names[k][1], v);
+	ecap_audit_xappend(r->audit, "ExecutionComplete", o);
 }
 
 /* The signal's name for messages ("SIGSEGV"). */
@@ -792,7 +863,7 @@ int
 main(int argc, char *argv[])
 {
 	enum { O_DIR = 256, O_ENV, O_ALLOW, O_SEED, O_FUEL, O_MAXMEM, O_MAXOUT, O_TIMEOUT,
-	    O_REPORT, O_TRANSCRIPT };
+	    O_REPORT, O_TRANSCRIPT, O_AUDIT, O_AUDITDB };
 	static const struct option longopts[] = {
 		{ "dir", required_argument, NULL, O_DIR },
 		{ "env", required_argument, NULL, O_ENV },
@@ -804,6 +875,8 @@ main(int argc, char *argv[])
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
 		{ "report", required_argument, NULL, O_REPORT },
 		{ "transcript", required_argument, NULL, O_TRANSCRIPT },
+		{ "audit", no_argument, NULL, O_AUDIT },
+		{ "audit-db", required_argument, NULL, O_AUDITDB },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -825,8 +898,8 @@ main(int argc, char *argv[])
 	uint32_t fuel_global = 0;
 	int *ids, sv[2], c, status = 0, how = -1, wstatus, limit = 0;
 	uint64_t t0 = now_ns(), fuel_used = 0, memory = 0, v;
-	int fuel_known = 0, dashdash = 0;
-	const char *sde;
+	int fuel_known = 0, dashdash = 0, auditing = 0;
+	const char *sde, *auditdb = NULL;
 
 	ecap_setprogname(argv[0]);
 	memset(&r, 0, sizeof r);
@@ -872,6 +945,15 @@ main(int argc, char *argv[])
 		case O_TRANSCRIPT:
 			r.transcript = optarg;
 			break;
+		case O_AUDIT:
+			if (auditing++)
+				ecap_errx(ECAP_EXIT_ERR, "an option was given twice");
+			break;
+		case O_AUDITDB:
+			if (auditdb != NULL)
+				ecap_errx(ECAP_EXIT_ERR, "an option was given twice");
+			auditdb = optarg;
+			break;
 		case 'h':
 			usage(ECAP_EXIT_OK);
 		case 'V':
@@ -887,6 +969,8 @@ main(int argc, char *argv[])
 			optind++;
 	}
 	r.name = ecap_displayname(path, 0);
+	if (auditing && auditdb != NULL)
+		ecap_errx(ECAP_EXIT_ERR, "give --audit or --audit-db, not both");
 	if (r.timeout > 0)
 		r.deadline = t0 + (uint64_t)(r.timeout * 1e9);
 	signal(SIGPIPE, SIG_IGN);
@@ -915,6 +999,12 @@ main(int argc, char *argv[])
 		read_module_file(&r, fd);
 		close(fd);
 	}
+	/*
+	 * The audit log, before anything is done with the module: when it cannot be
+	 * written, nothing runs.  Not sooner, so that in a pipeline ecap-open has
+	 * done with it (its checkpoint came) before we open it.
+	 */
+	r.audit = ecap_audit_xopen_if(auditing, auditdb);
 	if (!ecap_wasm_is_module(r.module, r.modlen))
 		ecap_errx(ECAP_EXIT_ERR, "%s: not a WebAssembly module",
 		    r.framed ? "capsule payload" : r.name);
@@ -991,6 +1081,8 @@ main(int argc, char *argv[])
 		ecap_errx(ECAP_EXIT_ERR, "%s", why);
 	ecap_hex_encode(hex, r.modhash, sizeof r.modhash);
 	ecap_wasi_record(r.w, "module %s", hex);
+	if (r.audit != NULL)
+		audit_start(&r);
 
 	/* The child. */
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
@@ -1127,10 +1219,18 @@ main(int argc, char *argv[])
 	}
 	if (r.transcript != NULL)
 		ecap_out_commit(&tout);
-	if (r.report != NULL)
-		write_report(&r, status, trap[0] && how != ECAP_INTERP_EXIT &&
+	if (r.report != NULL || r.audit != NULL) {
+		json_t *record = run_record(&r, status, trap[0] && how != ECAP_INTERP_EXIT &&
 		    how != ECAP_INTERP_RETURN ? trap : NULL, fuel_used, fuel_known, memory,
 		    (double)(now_ns() - t0) / 1e9);
+
+		if (r.report != NULL)
+			write_report(&r, record);
+		if (r.audit != NULL)
+			audit_complete(&r, record);
+		json_decref(record);
+	}
+	ecap_audit_close(r.audit);
 	ecap_wasi_free(r.w);
 	ecap_interp_free(in);
 	if (r.framed)

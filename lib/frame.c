@@ -13,9 +13,9 @@
 #include "xio.h"
 
 const struct ecap_frame_format ecap_frame_formats[] = {
-	{ "data", 1, "DATA" },	/* raw bytes wrapped by ecap-frame wrap */
+	{ "data", 1, "DATAEVNT" },	/* raw bytes wrapped by ecap-frame wrap */
 	{ "capsule", 1, "HEADRCPTTABLROOTSIGNPAGE" },	/* ecap(5) */
-	{ "exec", 1, "METABODYSTDI" },	/* ecap-open(1) to wasm-exec(1) */
+	{ "exec", 1, "METABODYSTDIEVNT" },	/* ecap-open(1) to wasm-exec(1) */
 	{ NULL, 0, NULL },
 };
 

@@ -21,6 +21,7 @@ DEPS = \
 	libjansson-dev \
 	libkeyutils-dev \
 	libseccomp-dev \
+	libsqlite3-dev \
 	lld \
 	make \
 	mandoc \
@@ -29,6 +30,7 @@ DEPS = \
 	openssh-client \
 	openssl \
 	procps \
+	sqlite3 \
 	strace \
 	time \
 	util-linux \
@@ -58,6 +60,8 @@ DEPS = \
 #                       (mk/wasm.mk, t/wasm/)
 #   dpkg-dev            dpkg-source, which apt-get source needs to unpack the real programs'
 #                       Debian sources (bzip2, cmark) built to wasm (make wasm-sources)
+#   libsqlite3-dev      the audit log's store (lib/audit.c)
+#   sqlite3             t/ changes audit rows behind the log's back; make bench's baseline
 #   libseccomp-dev      wasm-exec's engine process runs under a seccomp filter (bin/wasm-exec.c)
 #   procps, time        t/1200 finds wasm-exec's engine process (pgrep); make bench reads
 #                       node's peak memory (/usr/bin/time)

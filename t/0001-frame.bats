@@ -674,9 +674,9 @@ $usage_text"
 		assert_output "ecap-frame: -t: not a frame type: '$bad'"
 	done
 	run -2 ecap-frame wrap -t XYZW hello
-	assert_output "ecap-frame: -t: critical type 'XYZW' is not part of data/1 (DATA, or an ancillary type)"
+	assert_output "ecap-frame: -t: critical type 'XYZW' is not part of data/1 (DATA, EVNT, or an ancillary type)"
 	run -2 ecap-frame wrap -t 'END ' hello
-	assert_output "ecap-frame: -t: critical type 'END ' is not part of data/1 (DATA, or an ancillary type)"
+	assert_output "ecap-frame: -t: critical type 'END ' is not part of data/1 (DATA, EVNT, or an ancillary type)"
 }
 
 @test "dump -i with a bad index" {

@@ -6,7 +6,7 @@ setup() {
 	load lib/common
 }
 
-PAGES="ecap-frame.1 ecap-frame.5 ecap-inspect.1 ecap-keygen.1 ecap-open.1 ecap-seal.1 ecap.5 merkle.1 wasm-exec.1"
+PAGES="audit-append.1 audit-verify.1 ecap-audit.5 ecap-frame.1 ecap-frame.5 ecap-inspect.1 ecap-keygen.1 ecap-open.1 ecap-seal.1 ecap.5 merkle.1 wasm-exec.1"
 
 # examples PAGE: the literal displays of PAGE's EXAMPLES section as the reader
 # sees them: "$ command" lines, each followed by what it prints.  Only the
@@ -139,4 +139,16 @@ check_examples() {
 
 @test "wasm-exec(1): EXAMPLES run as written and print what the page shows" {
 	check_examples wasm-exec.1
+}
+
+@test "audit-append(1): EXAMPLES run as written and print what the page shows" {
+	check_examples audit-append.1
+}
+
+@test "audit-verify(1): EXAMPLES run as written and print what the page shows" {
+	check_examples audit-verify.1
+}
+
+@test "ecap-audit(5): EXAMPLES run as written and print what the page shows" {
+	check_examples ecap-audit.5
 }

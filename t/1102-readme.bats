@@ -47,3 +47,19 @@ hello, world"
 	run -0 tail -1 run.txt
 	assert_output "exit 0"
 }
+
+@test "README: the examples of the audit log run as written" {
+	make -s -C "$T_ROOT" t/data/wasm/c-hello.wasm
+	ecap-keygen -o team.key > /dev/null
+	ecap-seal --key-file team.key -o hello.ecap "$T_ROOT/t/data/wasm/c-hello.wasm"
+	ssh-keygen -q -t ed25519 -N '' -C auditor@example.org -f auditor
+	echo "auditor@example.org $(cat auditor.pub)" > allowed_signers
+	readme_block "The audit log:" > audit.sh
+	run -0 grep -c audit-verify audit.sh
+	run -0 bash -e audit.sh
+	assert_line "audit.db: OK, 5 events, root $(audit-verify --db audit.db | sed 's/.* root //')"
+	assert_line "audit.db: consistent: 5 events extend the checkpoint's 5"
+	assert_line "\"$(audit-verify --db audit.db --export jsonl | jq -r 'select(.type == "ExecutionComplete") | .transcript_hash')\""
+	run -0 jq -sr 'map(.type) | join(" ")' < <(audit-verify --db audit.db --export jsonl)
+	assert_output "CapsuleLoad PageDecrypt ExecutionStart ExecutionComplete Deploy"
+}
