@@ -24,25 +24,15 @@ teardown() {
 	fi
 }
 
-# refused STATUS MESSAGE COMMAND...: COMMAND exits with STATUS, says the one line
-# MESSAGE on stderr and nothing on stdout.
-refused() {
-	local st=$1 msg=$2
-	shift 2
-	run -"$st" --separate-stderr "$@"
-	assert_equal "$stderr" "$msg"
-	assert_output ""
-}
-
 # open_refused STATUS MESSAGE CAPSULE [OPTION...]: ecap-open refuses CAPSULE the same
 # way writing frames, with --raw and with -o FILE; nothing on stdout, no file, no temporary.
 open_refused() {
 	local st=$1 msg=$2 c=$3
 	shift 3
-	refused "$st" "$msg" ecap-open "$@" "$c" < /dev/null
-	refused "$st" "$msg" ecap-open "$@" --raw "$c"
+	exits_with "$st" "$msg" ecap-open "$@" "$c" < /dev/null
+	exits_with "$st" "$msg" ecap-open "$@" --raw "$c"
 	mkdir -p outdir
-	refused "$st" "$msg" ecap-open "$@" -o outdir/out "$c"
+	exits_with "$st" "$msg" ecap-open "$@" -o outdir/out "$c"
 	assert_dir_holds_nothing outdir
 }
 
@@ -259,14 +249,14 @@ x-merkle-root=$(merkle -t PAGE c | cut -c1-64)"
 	cp c bad
 	flip_byte bad "$(($(frame_offset c PAGE 10) + 20))"
 	mkdir d
-	refused 1 "ecap-open: bad: page 10: does not match the page table" \
+	exits_with 1 "ecap-open: bad: page 10: does not match the page table" \
 		ecap-open --key-file k -o d/out bad
 	assert_dir_holds_nothing d
-	refused 3 "ecap-open: c: no key stanza matches: wrong key? (the capsule is for key $(cat k.id))" \
+	exits_with 3 "ecap-open: c: no key stanza matches: wrong key? (the capsule is for key $(cat k.id))" \
 		ecap-open --key-file k2 -o d/out c
 	assert_dir_holds_nothing d
 	echo keep > d/out
-	refused 1 "ecap-open: bad: page 10: does not match the page table" \
+	exits_with 1 "ecap-open: bad: page 10: does not match the page table" \
 		ecap-open --key-file k -o d/out bad
 	assert_equal "$(cat d/out)" keep
 	assert_equal "$(ls -A d)" out
@@ -274,8 +264,8 @@ x-merkle-root=$(merkle -t PAGE c | cut -c1-64)"
 
 @test "ecap-seal -o FILE: nothing is left after a failure" {
 	mkdir d
-	refused 2 "ecap-seal: nosuch: No such file or directory" ecap-seal --key-file k -o d/c nosuch
-	refused 2 "ecap-seal: nosuch: No such file or directory" \
+	exits_with 2 "ecap-seal: nosuch: No such file or directory" ecap-seal --key-file k -o d/c nosuch
+	exits_with 2 "ecap-seal: nosuch: No such file or directory" \
 		ecap-seal --key-file k --sign nosuch -o d/c p
 	run -2 --separate-stderr bash -c 'cat p | ecap-seal --key-file k --reproducible -o d/c'
 	assert_equal "$stderr" "ecap-seal: stdin: --reproducible needs a regular file, not a pipe"
@@ -394,7 +384,7 @@ signers() {
 	ecap-seal --key-file k -o c p
 	open_refused 4 "ecap-open: c: the capsule is not signed, and allowed signers are required" c \
 		--key-file k --allowed-signers allowed_signers
-	refused 4 "ecap-inspect: c: the capsule is not signed, and allowed signers are required" \
+	exits_with 4 "ecap-inspect: c: the capsule is not signed, and allowed signers are required" \
 		ecap-inspect --allowed-signers allowed_signers c
 }
 
@@ -405,7 +395,7 @@ signers() {
 	fp=$(ssh-keygen -l -f stranger.pub | cut -d' ' -f2)
 	open_refused 4 "ecap-open: c: unknown signer $fp: not in the allowed signers for namespace ecap" c \
 		--key-file k --allowed-signers allowed_signers
-	refused 4 "ecap-inspect: c: unknown signer $fp: not in the allowed signers for namespace ecap" \
+	exits_with 4 "ecap-inspect: c: unknown signer $fp: not in the allowed signers for namespace ecap" \
 		ecap-inspect --allowed-signers allowed_signers c
 	# Listed, but only for another namespace: still unknown for ecap.
 	echo "git@example.org namespaces=\"git\" $(cut -d' ' -f1,2 stranger.pub)" > git_signers
@@ -453,7 +443,7 @@ signers() {
 
 @test "--signature of an unsigned capsule: exit 1" {
 	ecap-seal --key-file k -o c p
-	refused 1 "ecap-inspect: c: the capsule is not signed" ecap-inspect --signature c
+	exits_with 1 "ecap-inspect: c: the capsule is not signed" ecap-inspect --signature c
 }
 
 # --- errors: keys ---
@@ -478,7 +468,7 @@ signers() {
 @test "no key at all: exit 2, saying how to give one" {
 	ecap-seal --key-file k -o c p
 	open_refused 2 "ecap-open: no key: give --key-file, --keyring or -i, or set ECAP_KEY, ECAP_KEY_FILE or ECAP_KEYRING" c
-	refused 2 "ecap-seal: no key: give --key-file, --keyring or -r, or set ECAP_KEY, ECAP_KEY_FILE or ECAP_KEYRING" \
+	exits_with 2 "ecap-seal: no key: give --key-file, --keyring or -r, or set ECAP_KEY, ECAP_KEY_FILE or ECAP_KEYRING" \
 		ecap-seal p
 }
 
@@ -492,9 +482,9 @@ signers() {
 	open_refused 2 \
 		"ecap-open: badid: line 1: not an X25519 identity: want \"ecap-x25519-identity:\" and 64 hex digits" \
 		c -i badid
-	refused 2 "ecap-seal: not an X25519 recipient: want \"ecap-x25519:\" and 64 hex digits" \
+	exits_with 2 "ecap-seal: not an X25519 recipient: want \"ecap-x25519:\" and 64 hex digits" \
 		ecap-seal -r bogus p
-	refused 2 "ecap-seal: k: not an OpenSSH private key" ecap-seal --key-file k --sign k p
+	exits_with 2 "ecap-seal: k: not an OpenSSH private key" ecap-seal --key-file k --sign k p
 }
 
 @test "a low-order X25519 recipient is refused before anything is written" {
@@ -524,8 +514,8 @@ signers() {
 		e --key-file k
 	open_refused 2 "ecap-open: dir: is a directory" dir --key-file k
 	open_refused 2 "ecap-open: nosuch: No such file or directory" nosuch --key-file k
-	refused 2 "ecap-inspect: d: not a capsule: a data/1 stream" ecap-inspect d
-	refused 2 "ecap-inspect: d: not a capsule: a data/1 stream" ecap-inspect --verify d
+	exits_with 2 "ecap-inspect: d: not a capsule: a data/1 stream" ecap-inspect d
+	exits_with 2 "ecap-inspect: d: not a capsule: a data/1 stream" ecap-inspect --verify d
 }
 
 @test "unsupported version: a capsule/2 stream (with its hashes made right)" {
@@ -547,7 +537,7 @@ signers() {
 	patch_bytes aead "$head" 00000003
 	rehash aead
 	open_refused 2 "ecap-open: aead: unsupported AEAD number 3" aead --key-file k
-	refused 2 "ecap-inspect: aead: unsupported AEAD number 3" ecap-inspect aead
+	exits_with 2 "ecap-inspect: aead: unsupported AEAD number 3" ecap-inspect aead
 	cp c comp
 	patch_bytes comp $((head + 8)) 00000001
 	rehash comp
@@ -575,7 +565,7 @@ signers() {
 }
 
 @test "a metadata key given twice with two values is refused (min-toolkit-version cannot be dodged)" {
-	refused 2 "ecap-seal: metadata key of 'min-toolkit-version=99' given twice" \
+	exits_with 2 "ecap-seal: metadata key of 'min-toolkit-version=99' given twice" \
 		ecap-seal --key-file k --meta min-toolkit-version=0.0.1 --meta min-toolkit-version=99 -o c p
 	assert_file_not_exists c
 	# The same line twice is one line; capability may repeat.
@@ -596,27 +586,27 @@ signers() {
 
 @test "bad --page-size: exit 2 with the limits" {
 	for ps in 63 0 abc 16777201 16M -1 ''; do
-		refused 2 "ecap-seal: --page-size: not a size of 64 to 16777200 bytes: '$ps'" \
+		exits_with 2 "ecap-seal: --page-size: not a size of 64 to 16777200 bytes: '$ps'" \
 			ecap-seal --key-file k --page-size "$ps" p
 	done
 }
 
 @test "--aead junk: exit 2 naming the two AEADs" {
-	refused 2 "ecap-seal: --aead: not aes-256-gcm or chacha20-poly1305: 'junk'" \
+	exits_with 2 "ecap-seal: --aead: not aes-256-gcm or chacha20-poly1305: 'junk'" \
 		ecap-seal --key-file k --aead junk p
-	refused 2 "ecap-seal: --aead: not aes-256-gcm or chacha20-poly1305: ''" \
+	exits_with 2 "ecap-seal: --aead: not aes-256-gcm or chacha20-poly1305: ''" \
 		ecap-seal --key-file k --aead '' p
 }
 
 @test "bad metadata and thread counts: exit 2" {
-	refused 2 "ecap-seal: metadata 'BAD': not key=value (key of a-z 0-9 . -, value without control characters)" \
+	exits_with 2 "ecap-seal: metadata 'BAD': not key=value (key of a-z 0-9 . -, value without control characters)" \
 		ecap-seal --key-file k --meta BAD p
-	refused 2 "ecap-seal: metadata 'x-signer=me': keys beginning x- are reserved for openers" \
+	exits_with 2 "ecap-seal: metadata 'x-signer=me': keys beginning x- are reserved for openers" \
 		ecap-seal --key-file k --meta x-signer=me p
-	refused 2 "ecap-seal: -j: not a thread count of 1 to 64: '0'" ecap-seal --key-file k -j 0 p
+	exits_with 2 "ecap-seal: -j: not a thread count of 1 to 64: '0'" ecap-seal --key-file k -j 0 p
 	ecap-seal --key-file k -o c p
-	refused 2 "ecap-open: -j: not a thread count of 1 to 64: '65'" ecap-open --key-file k -j 65 --raw c
-	refused 2 "ecap-inspect: --page: not a page number: 'abc'" ecap-inspect --page abc c
+	exits_with 2 "ecap-open: -j: not a thread count of 1 to 64: '65'" ecap-open --key-file k -j 65 --raw c
+	exits_with 2 "ecap-inspect: --page: not a page number: 'abc'" ecap-inspect --page abc c
 }
 
 @test "an option given twice is refused; -r, -R, --meta, --capability and -i may repeat" {
@@ -624,17 +614,17 @@ signers() {
 	for twice in "--aead aes-256-gcm --aead aes-256-gcm" "--page-size 64 --page-size 64" \
 		"--key-file k --key-file k" "-o x -o x" "--sign k --sign k" "--reproducible --reproducible" \
 		"-j 1 -j 1"; do
-		refused 2 "ecap-seal: an option was given twice" ecap-seal --key-file k $twice p
+		exits_with 2 "ecap-seal: an option was given twice" ecap-seal --key-file k $twice p
 	done
 	assert_file_not_exists x
 	for twice in "--raw --raw" "--key-file k --key-file k" "-o x -o x" "--no-stdin --no-stdin" \
 		"--allowed-signers k --allowed-signers k"; do
-		refused 2 "ecap-open: an option was given twice" ecap-open --key-file k $twice c
+		exits_with 2 "ecap-open: an option was given twice" ecap-open --key-file k $twice c
 	done
 	assert_file_not_exists x
 	for twice in "--json --json" "--verify --verify" "--page 0 --page 0" "--signature --signature" \
 		"--allowed-signers k --allowed-signers k"; do
-		refused 2 "ecap-inspect: an option was given twice" ecap-inspect $twice c
+		exits_with 2 "ecap-inspect: an option was given twice" ecap-inspect $twice c
 	done
 	ecap-seal --key-file k -r "$(cat id1.rcpt)" -R id2 -r "$(cat id2.rcpt)" --meta a=1 --meta b=2 \
 		--capability x --capability y -o c2 p
@@ -732,20 +722,20 @@ meta: purpose=test"
 	signers
 	ecap-seal --key-file k --sign ssh-ed25519 --page-size 64 -o c p
 	cp c page && flip_byte page $(($(frame_offset c PAGE 2) + 8))
-	refused 1 "ecap-inspect: page: page 2: does not match the page table" ecap-inspect --verify page
-	refused 1 "ecap-inspect: page: page 2: does not match the page table" ecap-inspect --verify --json page
+	exits_with 1 "ecap-inspect: page: page 2: does not match the page table" ecap-inspect --verify page
+	exits_with 1 "ecap-inspect: page: page 2: does not match the page table" ecap-inspect --verify --json page
 	# Without --verify only the header is read and checked.
 	run -0 ecap-inspect page
 	cp c tabl && flip_byte tabl $(($(frame_offset c TABL) + 8))
-	refused 1 "ecap-inspect: tabl: signature does not verify" ecap-inspect --verify tabl
-	refused 1 "ecap-inspect: tabl: signature does not verify" ecap-inspect tabl
+	exits_with 1 "ecap-inspect: tabl: signature does not verify" ecap-inspect --verify tabl
+	exits_with 1 "ecap-inspect: tabl: signature does not verify" ecap-inspect tabl
 	cp c end && flip_byte end $(($(frame_offset c 'END') + 8))
 	run -1 --separate-stderr ecap-inspect --verify end
 	assert_equal "$stderr" "ecap-inspect: end: offset $(frame_offset c END): END hash does not match the stream before it (corrupt or spliced)"
 	assert_output ""
 	ecap-seal --key-file k --page-size 64 -o u p
 	cp u utabl && flip_byte utabl $(($(frame_offset u TABL) + 8)) && rehash utabl
-	refused 1 "ecap-inspect: utabl: the page table does not match its Merkle root" ecap-inspect --verify utabl
+	exits_with 1 "ecap-inspect: utabl: the page table does not match its Merkle root" ecap-inspect --verify utabl
 }
 
 @test "ecap-inspect --page N: an inclusion proof that merkle verify accepts, for every page" {
@@ -766,7 +756,7 @@ meta: purpose=test"
 		run -1 merkle verify --root "$root" --index $(((n + 1) % 16)) --size 16 --proof proof \
 			--leaf-hash "$leaf"
 	done
-	refused 2 "ecap-inspect: c: no page 16: the capsule has 16" ecap-inspect --page 16 c
+	exits_with 2 "ecap-inspect: c: no page 16: the capsule has 16" ecap-inspect --page 16 c
 	# One page (an empty payload): the proof is empty, the root is the leaf hash.
 	ecap-seal --key-file k -o e /dev/null
 	ecap-inspect --page 0 e > proof

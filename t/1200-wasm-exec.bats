@@ -10,16 +10,6 @@ setup() {
 	echo 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f > team.key
 }
 
-# refused STATUS MESSAGE COMMAND...: COMMAND exits with STATUS, says the one line
-# MESSAGE on stderr and nothing on stdout.
-refused() {
-	local st=$1 msg=$2
-	shift 2
-	run --separate-stderr -"$st" "$@"
-	assert_output ""
-	[ "$stderr" = "$msg" ] || fail "stderr: '$stderr', want '$msg'"
-}
-
 # fsdir: a directory tree to preopen, as t/wasm/files.c and escape.c expect it:
 # fs/d (input.txt, link -> ../outside), fs/ro (input.txt), fs/outside.
 fsdir() {
@@ -102,7 +92,7 @@ argv[2]="
 	assert_equal "$stderr" "wasm-exec: stdin: offset $chkp: checkpoint hash does not match the stream before it (corrupt or spliced)"
 	# Another format is not a module.
 	ecap-frame wrap < "$W/c-hello.wasm" > data.ef
-	refused 2 "wasm-exec: stdin: offset 0: a data/1 stream, not exec/1" wasm-exec < data.ef
+	exits_with 2 "wasm-exec: stdin: offset 0: a data/1 stream, not exec/1" wasm-exec < data.ef
 	(( size > chkp ))
 }
 
@@ -130,15 +120,15 @@ argv[2]="
 		--capability clock --capability random -o some.ecap "$W/c-hello.wasm"
 	ecap-open --key-file team.key none.ecap < /dev/null > none.ef
 	ecap-open --key-file team.key some.ecap < /dev/null > some.ef
-	refused 2 "wasm-exec: --dir fs/d: the capsule does not declare capability dir:ro" \
+	exits_with 2 "wasm-exec: --dir fs/d: the capsule does not declare capability dir:ro" \
 		wasm-exec --dir fs/d:ro < none.ef
-	refused 2 "wasm-exec: --dir fs/d: the capsule does not declare capability dir" \
+	exits_with 2 "wasm-exec: --dir fs/d: the capsule does not declare capability dir" \
 		wasm-exec --dir fs/d < some.ef
-	refused 2 "wasm-exec: --env: the capsule does not declare capability env" \
+	exits_with 2 "wasm-exec: --env: the capsule does not declare capability env" \
 		wasm-exec --env A=1 < none.ef
-	refused 2 "wasm-exec: --allow clock: the capsule does not declare capability clock" \
+	exits_with 2 "wasm-exec: --allow clock: the capsule does not declare capability clock" \
 		wasm-exec --allow clock < none.ef
-	refused 2 "wasm-exec: --allow random: the capsule does not declare capability random" \
+	exits_with 2 "wasm-exec: --allow random: the capsule does not declare capability random" \
 		wasm-exec --allow random < none.ef
 	run -0 wasm-exec --dir fs/d:ro --env A=1 --allow clock,random < some.ef
 	assert_output "hello, world"
@@ -195,7 +185,7 @@ link"
 	assert_output "A=1
 OURS=here
 B=x=y"
-	refused 2 "wasm-exec: --env =1: no variable name" wasm-exec --env =1 "$W/c-env.wasm"
+	exits_with 2 "wasm-exec: --env =1: no variable name" wasm-exec --env =1 "$W/c-env.wasm"
 }
 
 @test "the clocks are virtual by default, from SOURCE_DATE_EPOCH, and real with --allow clock" {
@@ -242,7 +232,7 @@ B=x=y"
 	run --separate-stderr -134 wasm-exec --fuel $((used - 1)) --report r4.json \
 		"$W/c-spin.wasm" -- 1000
 	assert_equal "$stderr" "wasm-exec: trap: all fuel consumed (--fuel $((used - 1)))"
-	refused 134 "wasm-exec: trap: all fuel consumed (--fuel 1000)" \
+	exits_with 134 "wasm-exec: trap: all fuel consumed (--fuel 1000)" \
 		wasm-exec --fuel 1000 "$W/c-spin.wasm" -- 1000
 	run -0 jq -r '[.exit_status, .trap, .fuel_used, .fuel_limit] | @tsv' r4.json
 	assert_output "$(printf '134\tall fuel consumed (--fuel %d)\t%d\t%d' $((used - 1)) $((used - 1)) $((used - 1)))"
@@ -256,13 +246,13 @@ B=x=y"
 	run -0 wasm-exec --max-memory 128M --report r.json "$W/c-alloc.wasm" -- 100
 	run -0 jq '.peak_memory > 100 * 1048576 and .peak_memory <= 128 * 1048576' r.json
 	assert_output true
-	refused 2 "wasm-exec: $W/hostile-meminit.wasm: memory needs 65536 pages, over the limit of 4096" \
+	exits_with 2 "wasm-exec: $W/hostile-meminit.wasm: memory needs 65536 pages, over the limit of 4096" \
 		wasm-exec "$W/hostile-meminit.wasm"
 }
 
 @test "--timeout: a runaway loop is killed (124) in about the time given" {
 	start=$(date +%s%N)
-	refused 124 "wasm-exec: timeout after 1 seconds" wasm-exec --timeout 1 "$W/hostile-loop.wasm"
+	exits_with 124 "wasm-exec: timeout after 1 seconds" wasm-exec --timeout 1 "$W/hostile-loop.wasm"
 	ms=$(( ($(date +%s%N) - start) / 1000000 ))
 	(( ms >= 1000 && ms < 20000 ))
 	# The same while the guest waits for input.
@@ -280,12 +270,12 @@ B=x=y"
 }
 
 @test "hostile modules end with their message and status" {
-	refused 134 "wasm-exec: trap: call stack exhausted" wasm-exec "$W/hostile-recurse.wasm"
-	refused 134 "wasm-exec: trap: call stack exhausted" wasm-exec "$W/hostile-recurse-indirect.wasm"
-	refused 134 "wasm-exec: trap: unreachable executed" wasm-exec "$W/hostile-start-trap.wasm"
-	refused 134 "wasm-exec: trap: all fuel consumed (--fuel 100000)" \
+	exits_with 134 "wasm-exec: trap: call stack exhausted" wasm-exec "$W/hostile-recurse.wasm"
+	exits_with 134 "wasm-exec: trap: call stack exhausted" wasm-exec "$W/hostile-recurse-indirect.wasm"
+	exits_with 134 "wasm-exec: trap: unreachable executed" wasm-exec "$W/hostile-start-trap.wasm"
+	exits_with 134 "wasm-exec: trap: all fuel consumed (--fuel 100000)" \
 		wasm-exec --fuel 100000 "$W/hostile-loop.wasm"
-	refused 2 "wasm-exec: $W/hostile-import.wasm: import env.launch_missiles is not provided" \
+	exits_with 2 "wasm-exec: $W/hostile-import.wasm: import env.launch_missiles is not provided" \
 		wasm-exec "$W/hostile-import.wasm"
 	run --separate-stderr wasm-exec --max-memory 1M --report r.json "$W/hostile-membomb.wasm"
 	run -0 jq '.peak_memory <= 1048576' r.json
@@ -297,12 +287,7 @@ B=x=y"
 @test "the guest runs in a child under seccomp, with no new privileges and no files" {
 	wasm-exec --timeout 20 "$W/hostile-loop.wasm" 3> /dev/null &
 	parent=$!
-	for _ in $(seq 100); do
-		child=$(pgrep -P "$parent" || true)
-		[ -n "$child" ] && break
-		sleep 0.05
-	done
-	[ -n "$child" ]
+	child=$(child_of "$parent")
 	run -0 grep -E '^(Seccomp|NoNewPrivs):' "/proc/$child/status"
 	assert_line --regexp '^Seccomp:[[:space:]]+2$'
 	assert_line --regexp '^NoNewPrivs:[[:space:]]+1$'
@@ -353,21 +338,21 @@ B=x=y"
 }
 
 @test "bad input and usage: one line, exit 2, nothing run" {
-	refused 2 "wasm-exec: missing.wasm: No such file or directory" wasm-exec missing.wasm
+	exits_with 2 "wasm-exec: missing.wasm: No such file or directory" wasm-exec missing.wasm
 	printf 'not wasm' > text
-	refused 2 "wasm-exec: text: not a WebAssembly module" wasm-exec text
-	refused 2 "wasm-exec: $W/invalid.wasm: offset 38: type mismatch in i32.add, expected [i32, i32] but got [i32, i64]" \
+	exits_with 2 "wasm-exec: text: not a WebAssembly module" wasm-exec text
+	exits_with 2 "wasm-exec: $W/invalid.wasm: offset 38: type mismatch in i32.add, expected [i32, i32] but got [i32, i64]" \
 		wasm-exec "$W/invalid.wasm"
-	refused 2 "wasm-exec: --fuel x: not a count" wasm-exec --fuel x "$W/c-hello.wasm"
-	refused 2 "wasm-exec: --max-memory 1: not a size from 64K to 4G" \
+	exits_with 2 "wasm-exec: --fuel x: not a count" wasm-exec --fuel x "$W/c-hello.wasm"
+	exits_with 2 "wasm-exec: --max-memory 1: not a size from 64K to 4G" \
 		wasm-exec --max-memory 1 "$W/c-hello.wasm"
-	refused 2 "wasm-exec: --max-output 0: not a size" wasm-exec --max-output 0 "$W/c-hello.wasm"
-	refused 2 "wasm-exec: --timeout -1: not a number of seconds" wasm-exec --timeout -1 "$W/c-hello.wasm"
-	refused 2 "wasm-exec: --allow net: unknown capability (clock, random)" \
+	exits_with 2 "wasm-exec: --max-output 0: not a size" wasm-exec --max-output 0 "$W/c-hello.wasm"
+	exits_with 2 "wasm-exec: --timeout -1: not a number of seconds" wasm-exec --timeout -1 "$W/c-hello.wasm"
+	exits_with 2 "wasm-exec: --allow net: unknown capability (clock, random)" \
 		wasm-exec --allow net "$W/c-hello.wasm"
-	refused 2 "wasm-exec: --dir missing: No such file or directory" \
+	exits_with 2 "wasm-exec: --dir missing: No such file or directory" \
 		wasm-exec --dir missing "$W/c-hello.wasm"
-	refused 2 "wasm-exec: --dir: empty host or guest path" wasm-exec --dir ::x "$W/c-hello.wasm"
+	exits_with 2 "wasm-exec: --dir: empty host or guest path" wasm-exec --dir ::x "$W/c-hello.wasm"
 	run -2 wasm-exec --bogus "$W/c-hello.wasm"
 	assert_line --partial "usage: wasm-exec"
 	run -0 wasm-exec --help
@@ -393,7 +378,7 @@ B=x=y"
 	(module (import "env" "memory" (memory 1)) (func (export "_start")))
 	EOF
 	for m in badtype unknown nostart memimport; do wat2wasm "$m.wat"; done
-	refused 2 "wasm-exec: badtype.wasm: import wasi_snapshot_preview1.fd_write does not have WASI's type" \
+	exits_with 2 "wasm-exec: badtype.wasm: import wasi_snapshot_preview1.fd_write does not have WASI's type" \
 		wasm-exec badtype.wasm
 	run -52 wasm-exec --transcript t.txt --report r.json unknown.wasm
 	assert_output ""
@@ -401,19 +386,14 @@ B=x=y"
 	assert_output 1
 	run -0 jq .unprovided_calls r.json
 	assert_output 1
-	refused 2 "wasm-exec: nostart.wasm: no exported function _start" wasm-exec nostart.wasm
-	refused 2 "wasm-exec: memimport.wasm: imported memory is not supported" wasm-exec memimport.wasm
+	exits_with 2 "wasm-exec: nostart.wasm: no exported function _start" wasm-exec nostart.wasm
+	exits_with 2 "wasm-exec: memimport.wasm: imported memory is not supported" wasm-exec memimport.wasm
 }
 
 @test "an engine that dies is reported (125), with the report still written" {
 	wasm-exec --report r.json --transcript t.txt "$W/hostile-loop.wasm" 2> err &
 	parent=$!
-	for _ in $(seq 100); do
-		child=$(pgrep -P "$parent" || true)
-		[ -n "$child" ] && break
-		sleep 0.05
-	done
-	[ -n "$child" ]
+	child=$(child_of "$parent")
 	kill -ABRT "$child"
 	st=0
 	wait "$parent" || st=$?

@@ -10,16 +10,6 @@ setup() {
 	export SOURCE_DATE_EPOCH=1700000000 ECAP_AUDIT=$PWD/audit.db
 }
 
-# refused STATUS MESSAGE COMMAND...: COMMAND exits with STATUS, says the one line
-# MESSAGE on stderr and nothing on stdout.
-refused() {
-	local st=$1 msg=$2
-	shift 2
-	run --separate-stderr -"$st" "$@"
-	assert_output ""
-	[ "$stderr" = "$msg" ] || fail "stderr: '$stderr', want '$msg'"
-}
-
 # log N: N events of a few types and bodies.
 log() {
 	local k
@@ -130,7 +120,7 @@ record() {
 		cp clean.db audit.db
 		rm -f audit.db-wal audit.db-shm
 		sqlite3 audit.db "$1"
-		refused 1 "audit-verify: $ECAP_AUDIT: $2" audit-verify
+		exits_with 1 "audit-verify: $ECAP_AUDIT: $2" audit-verify
 	}
 	t "UPDATE events SET body = '{\"n\":4,\"name\":\"step 40\"}' WHERE seq = 4" \
 		"event 4: its hash does not match its contents"
@@ -149,7 +139,7 @@ record() {
 	rec=$(record 2 | sed 's/step 2/step 20/')
 	h=$(printf '%s' "$rec" | sha256sum | cut -d' ' -f1)
 	sqlite3 audit.db "UPDATE events SET body = '{\"n\":2,\"name\":\"step 20\"}', hash = x'$h' WHERE seq = 2"
-	refused 1 "audit-verify: $ECAP_AUDIT: event 3: its prev hash is not event 2's hash" audit-verify
+	exits_with 1 "audit-verify: $ECAP_AUDIT: event 3: its prev hash is not event 2's hash" audit-verify
 }
 
 @test "a log cut short, or cut and grown again, fails against a signed checkpoint" {
@@ -168,13 +158,13 @@ record() {
 	# Cut short: still a chain, but shorter than the checkpoint.
 	sqlite3 audit.db "DELETE FROM events WHERE seq > 5"
 	run -0 audit-verify
-	refused 1 "audit-verify: $ECAP_AUDIT: the log has 5 events, fewer than the 7 of the checkpoint: it was cut short" \
+	exits_with 1 "audit-verify: $ECAP_AUDIT: the log has 5 events, fewer than the 7 of the checkpoint: it was cut short" \
 		audit-verify --since cp --allowed-signers allowed
 	# Cut and grown again past the checkpoint's size: the consistency proof fails.
 	log 6
 	run -0 audit-verify
 	assert_output --partial "OK, 11 events"
-	refused 1 "audit-verify: $ECAP_AUDIT: the log does not extend the checkpoint: its first 7 events are not the ones the checkpoint saw" \
+	exits_with 1 "audit-verify: $ECAP_AUDIT: the log does not extend the checkpoint: its first 7 events are not the ones the checkpoint saw" \
 		audit-verify --since cp --allowed-signers allowed
 	# The checkpoint itself: signed by another key, unsigned, changed, or no signers to check it.
 	cp grown.db audit.db
@@ -183,12 +173,12 @@ record() {
 	run --separate-stderr -1 audit-verify --since cp.other --allowed-signers allowed
 	[[ $stderr == "audit-verify: cp.other: signed by SHA256:"*", not an allowed signer" ]]
 	audit-verify --checkpoint > cp.plain
-	refused 1 "audit-verify: cp.plain: the checkpoint is not signed" \
+	exits_with 1 "audit-verify: cp.plain: the checkpoint is not signed" \
 		audit-verify --since cp.plain --allowed-signers allowed
 	sed 's/^size 7$/size 6/' cp > cp.changed
 	run --separate-stderr -1 audit-verify --since cp.changed --allowed-signers allowed
 	[[ $stderr == "audit-verify: cp.changed: "* ]]
-	refused 2 "audit-verify: cp: the checkpoint is signed: give --allowed-signers (or ECAP_ALLOWED_SIGNERS) to check it" \
+	exits_with 2 "audit-verify: cp: the checkpoint is signed: give --allowed-signers (or ECAP_ALLOWED_SIGNERS) to check it" \
 		audit-verify --since cp
 	ECAP_ALLOWED_SIGNERS=allowed run -0 audit-verify --since cp
 	# Without allowed signers an unsigned checkpoint still holds the log to its size and root.
@@ -223,28 +213,28 @@ record() {
 
 @test "bad input and usage: one line, exit 2, nothing appended" {
 	audit-append --type A > /dev/null
-	refused 2 "audit-append: field 'seq' is the log's own, not the event's" audit-append --type B seq:=2
-	refused 2 "audit-append: event type 'no spaces' is not 1 to 64 letters, digits, '-', '_', '.'" \
+	exits_with 2 "audit-append: field 'seq' is the log's own, not the event's" audit-append --type B seq:=2
+	exits_with 2 "audit-append: event type 'no spaces' is not 1 to 64 letters, digits, '-', '_', '.'" \
 		audit-append --type 'no spaces'
-	refused 2 "audit-append: --json: not a JSON object" audit-append --type B --json '[1]'
-	refused 2 "audit-append: --json: column 1: '[' or '{' expected near 'x'" audit-append --type B --json x
-	refused 2 "audit-append: a: field given twice" audit-append --type B a=1 a=2
-	refused 2 "audit-append: novalue: not FIELD=VALUE or FIELD:=JSON" audit-append --type B novalue
-	refused 2 "audit-append: n: invalid token near 'x'" audit-append --type B 'n:=x'
+	exits_with 2 "audit-append: --json: not a JSON object" audit-append --type B --json '[1]'
+	exits_with 2 "audit-append: --json: column 1: '[' or '{' expected near 'x'" audit-append --type B --json x
+	exits_with 2 "audit-append: a: field given twice" audit-append --type B a=1 a=2
+	exits_with 2 "audit-append: novalue: not FIELD=VALUE or FIELD:=JSON" audit-append --type B novalue
+	exits_with 2 "audit-append: n: invalid token near 'x'" audit-append --type B 'n:=x'
 	run -0 audit-verify
 	assert_output --partial "OK, 1 events"
 	echo "not a database" > junk.db
 	run --separate-stderr -2 audit-append --db junk.db --type A
 	[[ $stderr == "audit-append: junk.db: "* ]]
 	sqlite3 other.db "CREATE TABLE t(a)"
-	refused 2 "audit-verify: other.db: not an ecap audit database (ecap-audit/1)" audit-verify --db other.db
-	refused 2 "audit-append: other.db: not an ecap audit database (ecap-audit/1)" \
+	exits_with 2 "audit-verify: other.db: not an ecap audit database (ecap-audit/1)" audit-verify --db other.db
+	exits_with 2 "audit-append: other.db: not an ecap audit database (ecap-audit/1)" \
 		audit-append --db other.db --type A
 	run -0 sqlite3 other.db .tables
 	assert_output "t"
-	refused 2 "audit-verify: missing.db: No such file or directory" audit-verify --db missing.db
-	refused 2 "audit-verify: --proof 9: not an event of the log (1 to 1)" audit-verify --proof 9
-	refused 2 "audit-verify: --export csv: the format is jsonl" audit-verify --export csv
+	exits_with 2 "audit-verify: missing.db: No such file or directory" audit-verify --db missing.db
+	exits_with 2 "audit-verify: --proof 9: not an event of the log (1 to 1)" audit-verify --proof 9
+	exits_with 2 "audit-verify: --export csv: the format is jsonl" audit-verify --export csv
 	touch notdir
 	run --separate-stderr -2 audit-append --db notdir/x.db --type A
 	[[ $stderr == "audit-append: notdir/x.db: "* ]]

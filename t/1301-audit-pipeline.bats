@@ -11,16 +11,6 @@ setup() {
 	echo 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f > team.key
 }
 
-# refused STATUS MESSAGE COMMAND...: COMMAND exits with STATUS, says the one line
-# MESSAGE on stderr and nothing on stdout.
-refused() {
-	local st=$1 msg=$2
-	shift 2
-	run --separate-stderr -"$st" "$@"
-	assert_output ""
-	[ "$stderr" = "$msg" ] || fail "stderr: '$stderr', want '$msg'"
-}
-
 # refused_log PROG DB COMMAND...: COMMAND exits 2, writes nothing on stdout, and
 # says on one line "PROG: audit log: DB: " and SQLite's reason.
 refused_log() {
@@ -187,7 +177,7 @@ PageDecrypt 0
 PageDecrypt 1"
 	run -0 audit-verify --db a.db
 	# -o: no file; the exec/1 stream: no checkpoint, so nothing runs.
-	refused 2 "ecap-open: audit log: a.db: append: database or disk is full" \
+	exits_with 2 "ecap-open: audit log: a.db: append: database or disk is full" \
 		ecap-open --key-file team.key --audit-db a.db -o out2 cmark.ecap
 	assert_not_exist out2
 	run --separate-stderr -2 bash -c "ecap-open --key-file team.key --audit-db a.db cmark.ecap \
@@ -197,14 +187,14 @@ PageDecrypt 1"
 		fail "stderr: $stderr"
 	# The CapsuleLoad event: nothing at all.
 	failing_log b.db CapsuleLoad
-	refused 2 "ecap-open: audit log: b.db: append: database or disk is full" \
+	exits_with 2 "ecap-open: audit log: b.db: append: database or disk is full" \
 		ecap-open --key-file team.key --audit-db b.db cmark.ecap
 }
 
 @test "wasm-exec: no ExecutionStart, no run; no ExecutionComplete, exit 2 after the run" {
 	failing_log a.db ExecutionStart
 	before=$(events a.db)
-	refused 2 "wasm-exec: audit log: a.db: append: database or disk is full" \
+	exits_with 2 "wasm-exec: audit log: a.db: append: database or disk is full" \
 		wasm-exec --audit-db a.db --transcript t.txt --report r.json "$W/c-hello.wasm"
 	assert_not_exist t.txt
 	assert_not_exist r.json
@@ -246,15 +236,15 @@ ExecutionStart"
 
 @test "--audit and --audit-db together, or twice, are usage errors" {
 	ecap-seal --key-file team.key -o hello.ecap "$W/c-hello.wasm"
-	refused 2 "ecap-open: give --audit or --audit-db, not both" \
+	exits_with 2 "ecap-open: give --audit or --audit-db, not both" \
 		ecap-open --key-file team.key --audit --audit-db a.db hello.ecap
-	refused 2 "ecap-open: an option was given twice" \
+	exits_with 2 "ecap-open: an option was given twice" \
 		ecap-open --key-file team.key --audit-db a.db --audit-db b.db hello.ecap
-	refused 2 "wasm-exec: give --audit or --audit-db, not both" \
+	exits_with 2 "wasm-exec: give --audit or --audit-db, not both" \
 		wasm-exec --audit --audit-db a.db "$W/c-hello.wasm"
-	refused 2 "wasm-exec: an option was given twice" \
+	exits_with 2 "wasm-exec: an option was given twice" \
 		wasm-exec --audit-db a.db --audit-db b.db "$W/c-hello.wasm"
-	refused 2 "wasm-exec: an option was given twice" wasm-exec --audit --audit "$W/c-hello.wasm"
+	exits_with 2 "wasm-exec: an option was given twice" wasm-exec --audit --audit "$W/c-hello.wasm"
 	assert_not_exist a.db
 	assert_dir_holds_nothing "$HOME"
 	run -0 ecap-open --help

@@ -127,3 +127,27 @@ frame_bytes() {
 rehash() {
 	"$T_ROOT/t/helper/test-frame" rehash "$1"
 }
+
+# exits_with STATUS MESSAGE COMMAND...: COMMAND exits with STATUS, says the one
+# line MESSAGE on stderr and nothing on stdout.
+exits_with() {
+	local st=$1 msg=$2
+	shift 2
+	run --separate-stderr -"$st" "$@"
+	assert_output ""
+	[ "$stderr" = "$msg" ] || fail "stderr: '$stderr', want '$msg'"
+}
+
+# child_of PID: the pid of PID's child process, once it has one (up to 5 s), or fail.
+child_of() {
+	local k c
+	for ((k = 0; k < 100; k++)); do
+		c=$(pgrep -P "$1" || true)
+		if [ -n "$c" ]; then
+			echo "$c"
+			return 0
+		fi
+		sleep 0.05
+	done
+	return 1
+}
