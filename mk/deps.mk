@@ -63,7 +63,7 @@ DEPS = \
 #   libsqlite3-dev      the audit log's store (lib/audit.c)
 #   sqlite3             t/ changes audit rows behind the log's back; make bench's baseline
 #   libseccomp-dev      wasm-exec's engine process runs under a seccomp filter (bin/wasm-exec.c)
-#   procps, time        t/1200 finds wasm-exec's engine process (pgrep); make bench reads
+#   procps, time        t/2000 finds wasm-exec's engine process (pgrep); make bench reads
 #                       node's peak memory (/usr/bin/time)
 #   nodejs              node:wasi runs the wasm fixtures for comparison (t/wasm/run-node.mjs,
 #                       make wasm-node-check, make bench)

@@ -12,7 +12,7 @@
  *                         exit 0; or "test-wasm: FILE: reason" on stderr, exit 1
  *
  *   test-wasm meter FUEL MAXPAGES [EXPORT] < in > out
- *                         ecap_wasm_meter() of stdin (t/1004-meter.bats): the
+ *                         ecap_wasm_meter() of stdin (t/2002-meter.bats): the
  *                         metered module on stdout and "fuel global N" on
  *                         stderr, exit 0; or "test-wasm: stdin: reason" on
  *                         stderr and nothing on stdout, exit 1.  FUEL is a

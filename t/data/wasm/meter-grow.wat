@@ -1,5 +1,5 @@
 ;; meter-grow.wat: a memory of 1 page with no maximum, grown on request, for the
-;; memory cap of ecap_wasm_meter() (t/1004-meter.bats).  grow(n) is memory.grow:
+;; memory cap of ecap_wasm_meter() (t/2002-meter.bats).  grow(n) is memory.grow:
 ;; the old size in pages, or -1.  A start function that costs 2 (global.set and
 ;; i32.const) shows fuel is charged at instantiation too.
 (module

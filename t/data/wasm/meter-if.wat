@@ -1,5 +1,5 @@
 ;; meter-if.wat: both arms of an if, an if without else, calls direct and through
-;; a table, and a guest's own trap, for ecap_wasm_meter() (t/1004-meter.bats).
+;; a table, and a guest's own trap, for ecap_wasm_meter() (t/2002-meter.bats).
 ;; Costs under lib/wasm.h's model:
 ;;   pick(x)  = 2 (local.get, if) + 1 (then) or 3 (else): 3 if x != 0, else 5
 ;;   maybe(x) = 3 (local.get, if, i32.const) + 2 (then: nop nop) or 1 (the empty

@@ -1,4 +1,4 @@
-;; meter-loop.wat: a counting loop, for ecap_wasm_meter() (t/1004-meter.bats).
+;; meter-loop.wat: a counting loop, for ecap_wasm_meter() (t/2002-meter.bats).
 ;; run(n) counts $i up to n and returns it.  Under the cost model in lib/wasm.h it
 ;; costs 2 (the body: block, local.get) + 1 (the block: loop) + 9 for each of the
 ;; n + 1 times the loop body is entered (the last one leaving at br_if): 9n + 12.
