@@ -19,6 +19,7 @@ LIBOBJ = \
 	lib/aead.o \
 	lib/audit.o \
 	lib/capsule.o \
+	lib/compress.o \
 	lib/err.o \
 	lib/frame.o \
 	lib/hex.o \
@@ -42,6 +43,7 @@ LIBHDR = \
 	lib/aead.h \
 	lib/audit.h \
 	lib/capsule.h \
+	lib/compress.h \
 	lib/err.h \
 	lib/frame.h \
 	lib/hex.h \

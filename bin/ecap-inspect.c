@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "capsule.h"
+#include "compress.h"
 #include "err.h"
 #include "hex.h"
 #include "json.h"
@@ -34,6 +35,17 @@ hex32(const unsigned char *h, char out[65])
 	return out;
 }
 
+/* A compressed payload's size before compression (0 for none), from its metadata. */
+static uint64_t
+uncompressed(const struct ecap_capsule *c)
+{
+	uint64_t v = 0;
+
+	if (c->compression == ECAP_COMPRESS_ZSTD)
+		(void)ecap_parse_u64(ecap_capsule_meta(c, ECAP_COMPRESS_SIZE_KEY), &v);
+	return v;
+}
+
 static void
 print_text(const char *name, const struct ecap_capsule *c, int verified)
 {
@@ -46,6 +58,12 @@ print_text(const char *name, const struct ecap_capsule *c, int verified)
 	printf("page size: %u\n", c->page_size);
 	printf("pages: %llu\n", (unsigned long long)c->pages);
 	printf("payload: %llu bytes\n", (unsigned long long)c->payload_len);
+	if (c->compression == ECAP_COMPRESS_ZSTD)
+		printf("compression: zstd, %llu bytes before, ratio %.2f\n",
+		    (unsigned long long)uncompressed(c), c->payload_len ?
+		    (double)uncompressed(c) / (double)c->payload_len : 0.0);
+	else
+		printf("compression: none\n");
 	if (c->stream_len != 0)
 		printf("capsule size: %llu bytes\n", (unsigned long long)c->stream_len);
 	printf("header: %llu bytes\n", (unsigned long long)c->header_len);
@@ -86,6 +104,13 @@ print_json(const char *name, const struct ecap_capsule *c, int verified)
 	json_object_set_new(j, "page_size", json_integer(c->page_size));
 	json_object_set_new(j, "pages", json_integer((json_int_t)c->pages));
 	json_object_set_new(j, "payload_bytes", json_integer((json_int_t)c->payload_len));
+	json_object_set_new(j, "compression", json_string(c->compression == ECAP_COMPRESS_ZSTD ?
+	    "zstd" : "none"));
+	if (c->compression == ECAP_COMPRESS_ZSTD) {
+		json_object_set_new(j, "uncompressed_bytes", json_integer((json_int_t)uncompressed(c)));
+		json_object_set_new(j, "compression_ratio", json_real(c->payload_len ?
+		    (double)uncompressed(c) / (double)c->payload_len : 0.0));
+	}
 	json_object_set_new(j, "header_bytes", json_integer((json_int_t)c->header_len));
 	if (c->stream_len != 0)
 		json_object_set_new(j, "bytes", json_integer((json_int_t)c->stream_len));

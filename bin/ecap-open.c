@@ -11,6 +11,7 @@
 
 #include "audit.h"
 #include "capsule.h"
+#include "compress.h"
 #include "err.h"
 #include "frame.h"
 #include "hex.h"
@@ -40,6 +41,7 @@ struct sink {
 	struct ecap_audit *audit;	/* the audit log, or NULL: auditing is off */
 	const struct ecap_capsule *c;	/* once its header verified */
 	char capsule_id[65];		/* its header hash, hex */
+	struct ecap_decompress *unz;	/* a compressed payload's decompressor, or NULL */
 };
 
 /* CapsuleLoad: the header verified (ecap-open(1), AUDIT). */
@@ -64,6 +66,18 @@ audit_load(struct sink *s, const struct ecap_capsule *c)
 	if (id != NULL)
 		json_object_set_new(o, "id", json_string(id));
 	ecap_audit_xappend(s->audit, "CapsuleLoad", o);
+}
+
+/* Plaintext out: a BODY frame, or raw bytes. */
+static void
+emit(void *arg, const unsigned char *plain, size_t len)
+{
+	struct sink *s = arg;
+
+	if (s->frames)
+		ecap_frame_write(&s->w, "BODY", plain, len);
+	else
+		ecap_writeall(s->out.fd, plain, len, s->outname);
 }
 
 /* Compare dotted versions "1.2.3"; returns <0, 0, >0. */
@@ -99,6 +113,13 @@ on_header(void *arg, const struct ecap_capsule *c)
 		    "is %s", s->name, min, ecap_version);
 	s->c = c;
 	ecap_hex_encode(s->capsule_id, c->header_hash, 32);
+	if (c->compression == ECAP_COMPRESS_ZSTD) {
+		uint64_t size = 0;
+
+		(void)ecap_parse_u64(ecap_capsule_meta(c, ECAP_COMPRESS_SIZE_KEY), &size);
+		if ((s->unz = ecap_decompress_new(size, emit, s)) == NULL)
+			ecap_errx(ECAP_EXIT_ERR, "%s: out of memory", s->name);
+	}
 	if (s->audit != NULL)
 		audit_load(s, c);
 	if (!s->frames)
@@ -129,6 +150,7 @@ static void
 on_page(void *arg, uint64_t index, const unsigned char *plain, size_t len)
 {
 	struct sink *s = arg;
+	char why[256];
 
 	if (s->audit != NULL) {
 		/* PageDecrypt, committed before the page goes out: its leaf hash, never its text. */
@@ -138,10 +160,11 @@ on_page(void *arg, uint64_t index, const unsigned char *plain, size_t len)
 		ecap_audit_xappend(s->audit, "PageDecrypt", json_pack("{s:s, s:I, s:s}",
 		    "capsule_id", s->capsule_id, "page_index", (json_int_t)index, "leaf_hash", hex));
 	}
-	if (s->frames)
-		ecap_frame_write(&s->w, "BODY", plain, len);
-	else
-		ecap_writeall(s->out.fd, plain, len, s->outname);
+	if (s->unz == NULL)
+		emit(s, plain, len);
+	else if (ecap_decompress_feed(s->unz, plain, len, why, sizeof(why)) < 0)
+		ecap_errx(ECAP_EXIT_TAMPERED, "%s: page %llu: %s", s->name,
+		    (unsigned long long)index, why);
 }
 
 int
@@ -238,6 +261,11 @@ main(int argc, char *argv[])
 	o.arg = &s;
 	s.name = ecap_displayname(path, 0);
 	ecap_open(&o, fd, s.name, &c);
+	if (s.unz != NULL) {
+		if (ecap_decompress_end(s.unz, why, sizeof(why)) < 0)
+			ecap_errx(ECAP_EXIT_TAMPERED, "%s: %s", s.name, why);
+		ecap_decompress_free(s.unz);
+	}
 
 	if (s.frames) {
 		/* The payload is complete and verified; then the guest's stdin as it comes. */

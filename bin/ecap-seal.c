@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "capsule.h"
+#include "compress.h"
 #include "err.h"
 #include "keys.h"
 #include "parallel.h"
@@ -27,7 +28,7 @@ usage(int status)
 	    "usage: ecap-seal [--key-file FILE | --keyring NAME] [-r RECIPIENT]... [-R FILE]...\n"
 	    "                 [--sign KEY] [--aead aes-256-gcm | chacha20-poly1305]\n"
 	    "                 [--page-size BYTES] [--meta KEY=VALUE]... [--capability CAP]...\n"
-	    "                 [--reproducible] [-j THREADS] [-o OUT] [FILE]\n");
+	    "                 [--compress] [--reproducible] [-j THREADS] [-o OUT] [FILE]\n");
 	ecap_usage_exit(status);
 }
 
@@ -157,7 +158,8 @@ wasm_meta(char ***meta, size_t n, const void *buf, size_t len, const char *name)
 int
 main(int argc, char *argv[])
 {
-	enum { O_KEYFILE = 256, O_KEYRING, O_SIGN, O_AEAD, O_PAGE, O_META, O_CAP, O_REPRO };
+	enum { O_KEYFILE = 256, O_KEYRING, O_SIGN, O_AEAD, O_PAGE, O_META, O_CAP, O_REPRO,
+	    O_COMPRESS };
 	static const struct option longopts[] = {
 		{ "key-file", required_argument, NULL, O_KEYFILE },
 		{ "keyring", required_argument, NULL, O_KEYRING },
@@ -169,6 +171,7 @@ main(int argc, char *argv[])
 		{ "meta", required_argument, NULL, O_META },
 		{ "capability", required_argument, NULL, O_CAP },
 		{ "reproducible", no_argument, NULL, O_REPRO },
+		{ "compress", no_argument, NULL, O_COMPRESS },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -188,7 +191,7 @@ main(int argc, char *argv[])
 	size_t nmeta = 0, nrcpt = 0;
 	unsigned char seen[512] = { 0 };
 	uint64_t v;
-	int ch, fd;
+	int ch, fd, compress = 0;
 
 	ecap_setprogname(argv[0]);
 	ecap_secmem_harden();
@@ -217,6 +220,7 @@ main(int argc, char *argv[])
 			o.threads = ecap_xparse_threads(optarg);
 			break;
 		case O_REPRO: o.reproducible = 1; break;
+		case O_COMPRESS: compress = 1; break;
 		case O_META:
 			nmeta = add_meta(&meta, nmeta, "%s", optarg);
 			break;
@@ -309,6 +313,19 @@ main(int argc, char *argv[])
 	if (!has_key(meta, nmeta, "content-type"))
 		nmeta = add_meta(&meta, nmeta, "content-type=%s", has_key(meta, nmeta, "wasm-exports") ?
 		    ECAP_WASM_CONTENT_TYPE : "application/octet-stream");
+	if (has_key(meta, nmeta, ECAP_COMPRESS_SIZE_KEY))
+		ecap_errx(ECAP_EXIT_ERR, "--meta: " ECAP_COMPRESS_SIZE_KEY " is written by --compress");
+	if (compress) {
+		/* Compressed whole first, in memory; then sealed as any payload. */
+		uint64_t inlen;
+
+		fd = ecap_compress_memfd(o.prefix, o.prefixlen, fd, inname, &inlen);
+		o.prefix = NULL;
+		o.prefixlen = 0;
+		o.compression = ECAP_COMPRESS_ZSTD;
+		nmeta = add_meta(&meta, nmeta, ECAP_COMPRESS_SIZE_KEY "=%llu",
+		    (unsigned long long)inlen);
+	}
 	o.meta = meta;
 	o.nmeta = nmeta;
 	o.progress = 1;

@@ -11,10 +11,12 @@
 #include <unistd.h>
 
 #include "capsule.h"
+#include "compress.h"
 #include "err.h"
 #include "hex.h"
 #include "kdf.h"
 #include "parallel.h"
+#include "parse.h"
 #include "secmem.h"
 #include "sha256.h"
 #include "xio.h"
@@ -418,6 +420,7 @@ ecap_seal(const struct ecap_seal_opts *o, int infd, const char *inname, int outf
 
 		put32(fixed, o->aead);
 		put32(fixed + 4, o->page_size);
+		put32(fixed + 8, o->compression);
 		if (o->reproducible) {
 			seed_for_reproducible(o, &src, fixed, &metatext, seed);
 			ecap_hkdf_sha256(salt, 32, seed, 32, NULL, 0, "salt", 4);
@@ -703,7 +706,7 @@ parse_head(struct reader *rd, const struct ecap_frame *f, struct ecap_capsule *c
 	memcpy(c->salt, f->data + 16, 32);
 	if (ecap_aead_name(c->aead) == NULL)
 		ecap_errx(ECAP_EXIT_ERR, "%s: unsupported AEAD number %u", rd->name, c->aead);
-	if (c->compression != 0)
+	if (c->compression != ECAP_COMPRESS_NONE && c->compression != ECAP_COMPRESS_ZSTD)
 		ecap_errx(ECAP_EXIT_ERR, "%s: unsupported compression number %u", rd->name,
 		    c->compression);
 	if (get32(f->data + 12) != 0)
@@ -738,6 +741,19 @@ parse_head(struct reader *rd, const struct ecap_frame *f, struct ecap_capsule *c
 			if (meta_same_key(c->meta[i], c->meta[j]) && !meta_multi(c->meta[i]))
 				ecap_errx(ECAP_EXIT_ERR, "%s: HEAD: metadata key of '%s' given twice",
 				    rd->name, c->meta[i]);
+	/* A compressed payload declares its size; another does not. */
+	{
+		const char *size = ecap_capsule_meta(c, ECAP_COMPRESS_SIZE_KEY);
+		uint64_t v;
+
+		if (c->compression == ECAP_COMPRESS_ZSTD &&
+		    (size == NULL || ecap_parse_u64(size, &v) < 0))
+			ecap_errx(ECAP_EXIT_ERR, "%s: HEAD: a compressed payload without a valid "
+			    ECAP_COMPRESS_SIZE_KEY, rd->name);
+		if (c->compression == ECAP_COMPRESS_NONE && size != NULL)
+			ecap_errx(ECAP_EXIT_ERR, "%s: HEAD: " ECAP_COMPRESS_SIZE_KEY " without "
+			    "compression", rd->name);
+	}
 }
 
 static void

@@ -6,7 +6,7 @@
  * (PROTOCOL.sshsig, namespace "ecap") over everything before the pages.
  *
  *   ECAP  "capsule/1"
- *   HEAD  u32 aead, u32 page size, u32 compression (0), u32 0, salt[32],
+ *   HEAD  u32 aead, u32 page size, u32 compression (0 none, 1 zstd), u32 0, salt[32],
  *         then metadata: "key=value\n" lines, sorted, no duplicates
  *   RCPT  one per key stanza: u8 kind (1 symmetric, 2 x25519), key id[8],
  *         [x25519: ephemeral public key[32]], wrapped file key[32 + 16]
@@ -100,6 +100,7 @@ struct ecap_seal_opts {
 	int reproducible;			/* salt, keys from the content (needs a regular file) */
 	unsigned threads;
 	int progress;				/* a progress line on stderr */
+	uint32_t compression;			/* ECAP_COMPRESS_*: what the payload already is */
 };
 
 /*

@@ -22,6 +22,7 @@ DEPS = \
 	libkeyutils-dev \
 	libseccomp-dev \
 	libsqlite3-dev \
+	libzstd-dev \
 	lld \
 	make \
 	mandoc \
@@ -61,6 +62,7 @@ DEPS = \
 #   dpkg-dev            dpkg-source, which apt-get source needs to unpack the real programs'
 #                       Debian sources (bzip2, cmark) built to wasm (make wasm-sources)
 #   libsqlite3-dev      the audit log's store (lib/audit.c)
+#   libzstd-dev         capsule payload compression, ecap-seal --compress (lib/compress.c)
 #   sqlite3             t/ changes audit rows behind the log's back; make bench's baseline
 #   libseccomp-dev      wasm-exec's engine process runs under a seccomp filter (bin/wasm-exec.c)
 #   procps, time        t/2000 finds wasm-exec's engine process (pgrep); make bench reads

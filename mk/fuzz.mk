@@ -45,8 +45,9 @@ FUZZ_SSH_SRC = \
 	lib/xio.c
 FUZZ_SSH_LDLIBS = -l:libbearssl.a -lhogweed -lnettle -lgmp
 
-# The capsule target: the whole library but lib/wasm.cc (and its users, lib/parse.c,
-# lib/json.c), the whole crypto link and keyutils.  A refused capsule longjmps out of
+# The capsule target: the library but the parts it does not use (lib/wasm.cc,
+# lib/interp.cc, lib/wasi.c, lib/audit.c, lib/compress.c, lib/json.c), with the whole
+# crypto link and keyutils.  A refused capsule longjmps out of
 # ecap_open() past its frees, so no leak checking, and the allocators are wrapped so
 # that the target frees what was left (t/fuzz/capsule.c); the library's messages on
 # stderr (one per refused input) are closed, sanitizer reports still go to libFuzzer's.
@@ -60,6 +61,7 @@ FUZZ_CAPSULE_SRC = \
 	lib/keys.c \
 	lib/merkle.c \
 	lib/parallel.c \
+	lib/parse.c \
 	lib/secmem.c \
 	lib/sha256.c \
 	lib/ssh.c \

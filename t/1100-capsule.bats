@@ -539,9 +539,15 @@ signers() {
 	open_refused 2 "ecap-open: aead: unsupported AEAD number 3" aead --key-file k
 	exits_with 2 "ecap-inspect: aead: unsupported AEAD number 3" ecap-inspect aead
 	cp c comp
-	patch_bytes comp $((head + 8)) 00000001
+	patch_bytes comp $((head + 8)) 00000002
 	rehash comp
-	open_refused 2 "ecap-open: comp: unsupported compression number 1" comp --key-file k
+	open_refused 2 "ecap-open: comp: unsupported compression number 2" comp --key-file k
+	# zstd, but without the size it must declare.
+	cp c nosize
+	patch_bytes nosize $((head + 8)) 00000001
+	rehash nosize
+	open_refused 2 "ecap-open: nosize: HEAD: a compressed payload without a valid uncompressed-size" \
+		nosize --key-file k
 	cp c resv
 	patch_bytes resv $((head + 12)) 00000001
 	rehash resv
@@ -670,6 +676,7 @@ aead: chacha20-poly1305
 page size: 64
 pages: 5
 payload: 300 bytes
+compression: none
 header: $(frame_offset c PAGE) bytes
 merkle root: $(merkle -t PAGE c | cut -c1-64)
 header hash: $(head -c "$(frame_offset c TABL)" c | sha256_hex)
