@@ -156,7 +156,7 @@ clean-wasm:
 
 # make wasm-node-check: every module validates (wasm-validate), and the real programs
 # give the same output under node:wasi as natively (t/wasm/compare.sh; CMARK_SPEC=1
-# adds the CommonMark spec's examples).  For while wasm-exec does not exist.
+# adds the CommonMark spec's examples): a check of the fixtures that needs no wasm-exec.
 wasm-node-check: $(WASM_PROGRAMS) $(WASM_REAL) $(WASM_NATIVE) $(WASM_FIXTURES)
 	@for f in $(WASM_PROGRAMS) $(WASM_REAL) $(filter t/data/wasm/hostile-%,$(WASM_FIXTURES)); do \
 		wasm-validate "$$f" || { echo "wasm-node-check: $$f does not validate" >&2; exit 1; }; \

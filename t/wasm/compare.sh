@@ -7,7 +7,7 @@
 # and write standard output here, so any WASI runtime fits.  The default is node
 # t/wasm/run-node.mjs.
 #   sh t/wasm/compare.sh                       # under node
-#   sh t/wasm/compare.sh bin/wasm-exec         # under wasm-exec, once it exists
+#   sh t/wasm/compare.sh bin/wasm-exec         # under wasm-exec
 #   CMARK_SPEC=1 sh t/wasm/compare.sh          # and the CommonMark spec's examples
 # Prints one line a comparison and "wasm-compare: N passed, N failed"; exits 1 when
 # one differed, 2 when something is missing.

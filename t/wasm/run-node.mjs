@@ -1,6 +1,6 @@
-// run-node.mjs: runs a WASI preview 1 command module under Node's node:wasi, the
-// reference the fixtures in t/wasm/ are checked against while wasm-exec is being
-// written, and the runtime t/bench compares wasm-exec with.
+// run-node.mjs: runs a WASI preview 1 command module under Node's node:wasi: a
+// second runtime the fixtures in t/wasm/ are checked against, and the one t/bench
+// compares wasm-exec with.
 //
 //   node t/wasm/run-node.mjs [--dir HOST[::GUEST]]... [--env NAME=VALUE]... MODULE [ARG]...
 //
