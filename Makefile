@@ -20,6 +20,7 @@ LIBOBJ = \
 	lib/audit.o \
 	lib/capsule.o \
 	lib/compress.o \
+	lib/config.o \
 	lib/err.o \
 	lib/frame.o \
 	lib/hex.o \
@@ -44,6 +45,7 @@ LIBHDR = \
 	lib/audit.h \
 	lib/capsule.h \
 	lib/compress.h \
+	lib/config.h \
 	lib/err.h \
 	lib/frame.h \
 	lib/hex.h \

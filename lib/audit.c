@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "audit.h"
+#include "config.h"
 #include "err.h"
 #include "hex.h"
 #include "parse.h"
@@ -52,6 +53,8 @@ ecap_audit_path(const char *path)
 		return ecap_xstrdup(path);
 	if (e != NULL && *e != '\0')
 		return ecap_xstrdup(e);
+	if ((p = ecap_config_xget("audit.db", 1)) != NULL)
+		return p;
 	if (state != NULL && *state == '/') {
 		if (asprintf(&p, "%s/ecap/audit.db", state) < 0)
 			ecap_err(ECAP_EXIT_ERR, "asprintf");
@@ -407,7 +410,8 @@ ecap_audit_xopen_if(int audit, const char *audit_db)
 	struct ecap_audit *a;
 	char *path, why[512];
 
-	if (!audit && audit_db == NULL && (env == NULL || *env == '\0'))
+	if (!audit && audit_db == NULL && (env == NULL || *env == '\0') &&
+	    !ecap_config_xbool("audit.enabled", 0))
 		return NULL;
 	path = ecap_audit_path(audit_db);
 	if ((a = ecap_audit_open(path, 0, why, sizeof why)) == NULL)

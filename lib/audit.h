@@ -34,9 +34,9 @@
 struct ecap_audit;
 
 /*
- * The database to use: path if not NULL, else $ECAP_AUDIT, else
- * $XDG_STATE_HOME/ecap/audit.db (~/.local/state/ecap/audit.db).  Returns a
- * new string (free it).
+ * The database to use: path if not NULL, else $ECAP_AUDIT, else audit.db
+ * of the config file (config.h), else $XDG_STATE_HOME/ecap/audit.db
+ * (~/.local/state/ecap/audit.db).  Returns a new string (free it).
  */
 char *ecap_audit_path(const char *path);
 
@@ -96,7 +96,8 @@ int ecap_audit_verify(struct ecap_audit *a, uint64_t *size, ecap_merkle_hash **l
 
 /*
  * For a program with --audit and --audit-db FILE: when either is given,
- * or $ECAP_AUDIT is set and not empty, open the log (audit_db, else
+ * $ECAP_AUDIT is set and not empty, or the config file says audit.enabled,
+ * open the log (audit_db, else
  * ecap_audit_path(NULL)) or end the program with "PROG: audit log: WHY"
  * (exit 2); otherwise return NULL: auditing is off.
  */

@@ -13,6 +13,7 @@
 #include <bearssl.h>
 #include <keyutils.h>
 
+#include "config.h"
 #include "err.h"
 #include "hex.h"
 #include "kdf.h"
@@ -200,7 +201,9 @@ symkey_keyring(struct ecap_symkey *k, const char *keyring, char *why)
 int
 ecap_symkey_find(struct ecap_symkey *k, const char *path, const char *keyring, char *why)
 {
+	char *conf = NULL, *confring = NULL, *cpath = NULL;
 	const char *s;
+	int rc;
 
 	/* What the command line names wins; then the environment. */
 	if (path != NULL && keyring != NULL) {
@@ -221,17 +224,34 @@ ecap_symkey_find(struct ecap_symkey *k, const char *path, const char *keyring, c
 		} else if ((s = getenv("ECAP_KEYRING")) != NULL && *s != '\0') {
 			keyring = s;
 		} else {
-			say(why, "no key: give --key-file or --keyring, or set ECAP_KEY, ECAP_KEY_FILE "
-			    "or ECAP_KEYRING");
-			return 1;
+			/* Last, the configuration file. */
+			path = conf = ecap_config_xget("key.file", 1);
+			keyring = confring = ecap_config_xget("key.keyring", 0);
+			if (path != NULL && keyring != NULL) {
+				say(why, "config %s: key.file and key.keyring are both set",
+				    (cpath = ecap_config_path()));
+				rc = -1;
+				goto out;
+			}
+			if (path == NULL && keyring == NULL) {
+				say(why, "no key: give --key-file or --keyring, or set ECAP_KEY, "
+				    "ECAP_KEY_FILE, ECAP_KEYRING or key.file in the config file");
+				return 1;
+			}
 		}
 	}
 	if (path != NULL) {
 		snprintf(k->source, sizeof(k->source), "%s", path);
-		return symkey_file(k, path, why);
+		rc = symkey_file(k, path, why);
+	} else {
+		snprintf(k->source, sizeof(k->source), "keyring:%s", keyring);
+		rc = symkey_keyring(k, keyring, why);
 	}
-	snprintf(k->source, sizeof(k->source), "keyring:%s", keyring);
-	return symkey_keyring(k, keyring, why);
+out:
+	free(conf);
+	free(confring);
+	free(cpath);
+	return rc;
 }
 
 void
@@ -242,8 +262,8 @@ ecap_symkey_xfind(struct ecap_symkey *k, const char *path, const char *keyring,
 	int rc = ecap_symkey_find(k, path, keyring, why);
 
 	if (rc == 1)
-		ecap_errx(ECAP_EXIT_ERR, "no key: give %s, or set ECAP_KEY, ECAP_KEY_FILE or "
-		    "ECAP_KEYRING", flags);
+		ecap_errx(ECAP_EXIT_ERR, "no key: give %s, or set ECAP_KEY, ECAP_KEY_FILE, "
+		    "ECAP_KEYRING or key.file in the config file", flags);
 	if (rc < 0)
 		ecap_errx(ECAP_EXIT_ERR, "%s", why);
 }

@@ -13,6 +13,7 @@
 #include <nettle/base64.h>
 #include <nettle/sha2.h>
 
+#include "config.h"
 #include "err.h"
 #include "ssh.h"
 #include "sshsig.h"
@@ -611,12 +612,17 @@ ecap_allowed_signers_xload(struct ecap_allowed_signers *a, const char *path)
 {
 	char why[WHYLEN];
 
+	char *conf = NULL;
+
 	if (path == NULL && (path = getenv("ECAP_ALLOWED_SIGNERS")) != NULL && *path == '\0')
 		path = NULL;
+	if (path == NULL)
+		path = conf = ecap_config_xget("signers.allowedSignersFile", 1);
 	if (path == NULL)
 		return 0;
 	if (ecap_allowed_signers_load(a, path, why) < 0)
 		ecap_errx(ECAP_EXIT_ERR, "%s: %s", path, why);
+	free(conf);
 	return 1;
 }
 

@@ -12,12 +12,14 @@ DEPS = \
 	file \
 	g++ \
 	gcc \
+	git \
 	jq \
 	keyutils \
 	libbearssl-dev \
 	libc6-dev \
 	libclang-rt-14-dev \
 	libclang-rt-14-dev-wasm32 \
+	libgit2-dev \
 	libjansson-dev \
 	libkeyutils-dev \
 	libseccomp-dev \
@@ -61,6 +63,8 @@ DEPS = \
 #                       (mk/wasm.mk, t/wasm/)
 #   dpkg-dev            dpkg-source, which apt-get source needs to unpack the real programs'
 #                       Debian sources (bzip2, cmark) built to wasm (make wasm-sources)
+#   libgit2-dev         the configuration file, in git-config syntax (lib/config.c)
+#   git                 t/ writes configuration files with git config -f
 #   libsqlite3-dev      the audit log's store (lib/audit.c)
 #   libzstd-dev         capsule payload compression, ecap-seal --compress (lib/compress.c)
 #   sqlite3             t/ changes audit rows behind the log's back; make bench's baseline

@@ -30,7 +30,7 @@ CXXWARN   = -Wall -Wextra -Wshadow -Wformat=2 -Wpointer-arith -Wcast-qual \
 CXXFLAGS  = -std=c++17 $(OPT) $(CXXWARN) $(REPRO) -pthread -fstack-protector-strong \
             -D_FORTIFY_SOURCE=2 -fPIE
 LDFLAGS   = -pthread -pie -Wl,-z,relro,-z,now
-LDLIBS    = -l:libbearssl.a -lhogweed -lnettle -lgmp -ljansson -lkeyutils -lseccomp -lsqlite3 -l:libzstd.a \
+LDLIBS    = -l:libbearssl.a -lhogweed -lnettle -lgmp -ljansson -lkeyutils -lseccomp -lsqlite3 -lgit2 -l:libzstd.a \
             -l:libwabt.a -l:libstdc++.a -lm
 
 # make SANITIZE=1: AddressSanitizer and UndefinedBehaviorSanitizer, failing on any report.

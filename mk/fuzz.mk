@@ -35,15 +35,17 @@ FUZZ_PROOF_SRC = \
 	lib/parallel.c \
 	lib/sha256.c
 
-# The SSH targets need the whole crypto link (BearSSL for P-256, hogweed for Ed25519).
+# The SSH targets need the whole crypto link (BearSSL for P-256, hogweed for Ed25519),
+# and libgit2 for the config file that can name allowed signers (lib/config.c).
 FUZZ_SSH_SRC = \
+	lib/config.c \
 	lib/err.c \
 	lib/sha256.c \
 	lib/ssh.c \
 	lib/sshkey.c \
 	lib/sshsig.c \
 	lib/xio.c
-FUZZ_SSH_LDLIBS = -l:libbearssl.a -lhogweed -lnettle -lgmp
+FUZZ_SSH_LDLIBS = -l:libbearssl.a -lhogweed -lnettle -lgmp -lgit2
 
 # The capsule target: the library but the parts it does not use (lib/wasm.cc,
 # lib/interp.cc, lib/wasi.c, lib/audit.c, lib/compress.c, lib/json.c), with the whole
@@ -54,6 +56,7 @@ FUZZ_SSH_LDLIBS = -l:libbearssl.a -lhogweed -lnettle -lgmp
 FUZZ_CAPSULE_SRC = \
 	lib/aead.c \
 	lib/capsule.c \
+	lib/config.c \
 	lib/err.c \
 	lib/frame.c \
 	lib/hex.c \
@@ -68,7 +71,7 @@ FUZZ_CAPSULE_SRC = \
 	lib/sshkey.c \
 	lib/sshsig.c \
 	lib/xio.c
-FUZZ_CAPSULE_LDLIBS = -l:libbearssl.a -lhogweed -lnettle -lgmp -lkeyutils \
+FUZZ_CAPSULE_LDLIBS = -l:libbearssl.a -lhogweed -lnettle -lgmp -lkeyutils -lgit2 \
 	-Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free \
 	-Wl,--wrap=ecap_secmem_alloc,--wrap=ecap_secmem_free
 FUZZ_CAPSULE_OPTIONS = -detect_leaks=0 -close_fd_mask=2

@@ -180,7 +180,7 @@ keyring_or_skip() {
 
 @test "master key: no source at all says how to give one" {
 	run -2 ecap-keygen -l
-	assert_output "ecap-keygen: no key: give --key-file or --keyring, or set ECAP_KEY, ECAP_KEY_FILE or ECAP_KEYRING"
+	assert_output "ecap-keygen: no key: give --key-file or --keyring, or set ECAP_KEY, ECAP_KEY_FILE, ECAP_KEYRING or key.file in the config file"
 }
 
 @test "master key: --key-file beats ECAP_KEY beats ECAP_KEY_FILE" {

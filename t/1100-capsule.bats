@@ -467,8 +467,8 @@ signers() {
 
 @test "no key at all: exit 2, saying how to give one" {
 	ecap-seal --key-file k -o c p
-	open_refused 2 "ecap-open: no key: give --key-file, --keyring or -i, or set ECAP_KEY, ECAP_KEY_FILE or ECAP_KEYRING" c
-	exits_with 2 "ecap-seal: no key: give --key-file, --keyring or -r, or set ECAP_KEY, ECAP_KEY_FILE or ECAP_KEYRING" \
+	open_refused 2 "ecap-open: no key: give --key-file, --keyring or -i, or set ECAP_KEY, ECAP_KEY_FILE, ECAP_KEYRING or key.file in the config file" c
+	exits_with 2 "ecap-seal: no key: give --key-file, --keyring or -r, or set ECAP_KEY, ECAP_KEY_FILE, ECAP_KEYRING or key.file in the config file" \
 		ecap-seal p
 }
 
