@@ -63,6 +63,12 @@ audit_load(struct sink *s, const struct ecap_capsule *c)
 	if (c->principal != NULL)
 		json_object_set_new(o, "principal", json_string(c->principal->principals));
 	json_object_set_new(o, "pages", json_integer((json_int_t)c->pages));
+	if (c->opened_by != NULL) {
+		ecap_hex_encode(hex, c->opened_by->keyid, sizeof(c->opened_by->keyid));
+		json_object_set_new(o, "key_id", json_string(hex));
+		json_object_set_new(o, "key_kind", json_string(
+		    c->opened_by->kind == ECAP_STANZA_SYM ? "key" : "x25519"));
+	}
 	if (id != NULL)
 		json_object_set_new(o, "id", json_string(id));
 	ecap_audit_xappend(s->audit, "CapsuleLoad", o);

@@ -795,7 +795,8 @@ unwrap(const struct ecap_capsule *c, const struct ecap_stanza *s, const unsigned
 	return rc;
 }
 
-static void
+/* The file key, from the first stanza one of our keys opens; that stanza is returned. */
+static const struct ecap_stanza *
 find_key(const struct ecap_open_opts *o, const char *name, const struct ecap_capsule *c,
     unsigned char filekey[32])
 {
@@ -836,7 +837,7 @@ find_key(const struct ecap_open_opts *o, const char *name, const struct ecap_cap
 			explicit_bzero(k, sizeof(k));
 			if (rc < 0)
 				tampered(name, "key stanza %zu: authentication failed (tampered)", i + 1);
-			return;
+			return s;
 		}
 		if (n < 4) {
 			size_t len = strlen(ids);
@@ -1027,7 +1028,7 @@ ecap_open(const struct ecap_open_opts *o, int fd, const char *name, struct ecap_
 	c->header_len = rd.r.off;
 
 	if (!o->keyless) {
-		find_key(o, name, c, filekey);
+		c->opened_by = find_key(o, name, c, filekey);
 		kek(paykey, filekey, sizeof(filekey), c->salt, sizeof(c->salt), "ecap payload");
 		explicit_bzero(filekey, sizeof(filekey));
 		ecap_aead_init(&aead, c->aead, paykey);

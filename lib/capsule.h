@@ -75,6 +75,7 @@ struct ecap_capsule {
 	unsigned char *sig;		/* the SSHSIG blob, when is_signed */
 	size_t siglen;
 	const struct ecap_allowed_signer *principal;	/* the matching entry, or NULL */
+	const struct ecap_stanza *opened_by;	/* the key stanza that opened it; NULL keyless */
 	uint64_t signed_len;		/* bytes the signature covers: all before SIGN */
 	uint64_t header_len;		/* bytes before the first PAGE frame */
 	uint64_t stream_len;		/* bytes of the whole capsule, once read to END */

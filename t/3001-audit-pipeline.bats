@@ -69,7 +69,8 @@ $(for ((k = 0; k < n; k++)); do echo "PageDecrypt $k"; done)
 ExecutionStart
 ExecutionComplete"
 	run -0 body "$db" CapsuleLoad
-	assert_output "{\"capsule_id\":\"$hh\",\"header_hash\":\"$hh\",\"id\":\"org.commonmark.cmark\",\"merkle_root\":\"$root\",\"pages\":$n}"
+	kid=$(ecap-keygen -l team.key | cut -d' ' -f2)
+	assert_output "{\"capsule_id\":\"$hh\",\"header_hash\":\"$hh\",\"id\":\"org.commonmark.cmark\",\"key_id\":\"$kid\",\"key_kind\":\"key\",\"merkle_root\":\"$root\",\"pages\":$n}"
 	# Each page's leaf hash from the page table, as merkle computes it from the PAGE frames.
 	run -0 body "$db" PageDecrypt
 	assert_output "$(merkle --leaves -t PAGE cmark.ecap |
