@@ -12,6 +12,7 @@
 #include "audit.h"
 #include "err.h"
 #include "frame.h"
+#include "parse.h"
 #include "xio.h"
 
 static noreturn void
@@ -206,28 +207,19 @@ event_of(const struct ecap_frame *f, const struct ecap_frame_reader *r, uint64_t
 		return NULL;
 	if (strcmp(f->type, "META") == 0) {
 		/* CapsuleLoad: what ecap-open established, its x- lines. */
+		static const struct { const char *key, *field; } keep[] = {
+			{ "x-header-hash", "header_hash" }, { "x-merkle-root", "merkle_root" },
+			{ "x-signer", "signer" }, { "x-principal", "principal" }, { "id", "id" },
+		};
 		json_t *b = json_object();
-		const char *p = (const char *)f->data, *end = p + f->len;
 
-		while (p < end) {
-			const char *nl = memchr(p, '\n', (size_t)(end - p)), *eq;
-			size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
-			static const struct { const char *line, *field; } keep[] = {
-				{ "x-header-hash=", "header_hash" }, { "x-merkle-root=", "merkle_root" },
-				{ "x-signer=", "signer" }, { "x-principal=", "principal" },
-				{ "id=", "id" },
-			};
+		for (size_t k = 0; k < sizeof keep / sizeof keep[0]; k++) {
+			size_t n;
+			const char *v = ecap_meta_find((const char *)f->data, f->len, keep[k].key,
+			    NULL, &n);
 
-			for (size_t k = 0; k < sizeof keep / sizeof keep[0]; k++) {
-				size_t kl = strlen(keep[k].line);
-
-				if (len > kl && memcmp(p, keep[k].line, kl) == 0) {
-					eq = p + kl;
-					json_object_set_new(b, keep[k].field,
-					    json_stringn(eq, len - kl));
-				}
-			}
-			p += len + 1;
+			if (v != NULL && n > 0)
+				json_object_set_new(b, keep[k].field, json_stringn(v, n));
 		}
 		if (json_is_string(json_object_get(b, "header_hash")))
 			snprintf(capsule, 65, "%s", json_string_value(json_object_get(b, "header_hash")));

@@ -555,41 +555,9 @@ read_module_frames(struct run *r, const unsigned char *head, size_t headlen)
 static int
 declared(const struct run *r, const char *cap)
 {
-	const char *p = r->meta;
-	size_t n = strlen(cap);
+	size_t n;
 
-	while (p != NULL && *p != '\0') {
-		const char *e = strchr(p, '\n');
-		size_t len = e ? (size_t)(e - p) : strlen(p);
-
-		if (len == 11 + n && strncmp(p, "capability=", 11) == 0 && strncmp(p + 11, cap, n) == 0)
-			return 1;
-		p = e ? e + 1 : NULL;
-	}
-	return 0;
-}
-
-static void
-meta_value(const struct run *r, const char *key, char *out, size_t outlen)
-{
-	const char *p = r->meta;
-	size_t n = strlen(key);
-
-	out[0] = '\0';
-	while (p != NULL && *p != '\0') {
-		const char *e = strchr(p, '\n');
-		size_t len = e ? (size_t)(e - p) : strlen(p);
-
-		if (len > n && strncmp(p, key, n) == 0 && p[n] == '=') {
-			len -= n + 1;
-			if (len >= outlen)
-				len = outlen - 1;
-			memcpy(out, p + n + 1, len);
-			out[len] = '\0';
-			return;
-		}
-		p = e ? e + 1 : NULL;
-	}
+	return ecap_meta_find(r->meta, strlen(r->meta), "capability", cap, &n) != NULL;
 }
 
 /* Capabilities asked for must be declared by the capsule the module came from. */
@@ -1009,8 +977,13 @@ main(int argc, char *argv[])
 		ecap_errx(ECAP_EXIT_ERR, "%s: not a WebAssembly module",
 		    r.framed ? "capsule payload" : r.name);
 	ecap_sha256(r.modhash, r.module, r.modlen);
-	if (r.framed)
-		meta_value(&r, "x-header-hash", r.capsule, sizeof r.capsule);
+	if (r.framed) {
+		size_t n;
+		const char *hh = ecap_meta_find(r.meta, strlen(r.meta), "x-header-hash", NULL, &n);
+
+		if (hh != NULL)
+			snprintf(r.capsule, sizeof r.capsule, "%.*s", (int)n, hh);
+	}
 	check_grant(&r);
 
 	/* Meter it, cap its memory, and decode it. */

@@ -91,3 +91,24 @@ ecap_read_hashes(int fd, const char *name, unsigned char (*out)[32], size_t max)
 	fclose(f);
 	return n;
 }
+
+const char *
+ecap_meta_find(const char *text, size_t len, const char *key, const char *want, size_t *vlen)
+{
+	const char *p = text, *end = text + len;
+	size_t kl = strlen(key);
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		if (n > kl && memcmp(p, key, kl) == 0 && p[kl] == '=' &&
+		    (want == NULL || (n - kl - 1 == strlen(want) &&
+		    memcmp(p + kl + 1, want, n - kl - 1) == 0))) {
+			*vlen = n - kl - 1;
+			return p + kl + 1;
+		}
+		p += n + 1;
+	}
+	return NULL;
+}

@@ -18,6 +18,15 @@ int ecap_parse_u64(const char *s, uint64_t *out);
  */
 int ecap_parse_size(const char *s, uint64_t *out);
 
+/*
+ * In len bytes of metadata lines "key=value\n" (the text of an exec/1 META
+ * frame, ecap-open(1)), the value of the first line whose key is key and,
+ * unless want is NULL, whose value is want: a pointer to it, not
+ * NUL-terminated, with its length in *vlen; NULL when there is none.
+ */
+const char *ecap_meta_find(const char *text, size_t len, const char *key, const char *want,
+    size_t *vlen);
+
 /* A -j thread count, 1 to 64; ends the program (exit 2) naming -j otherwise. */
 unsigned ecap_xparse_threads(const char *s);
 
