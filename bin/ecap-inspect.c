@@ -69,6 +69,7 @@ print_text(const char *name, const struct ecap_capsule *c, int verified)
 	printf("header: %llu bytes\n", (unsigned long long)c->header_len);
 	printf("merkle root: %s\n", hex32(c->root, hex));
 	printf("header hash: %s\n", hex32(c->header_hash, hex));
+	printf("capsule hash: %s\n", hex32(c->capsule_hash, hex));
 	for (i = 0; i < c->nstanzas; i++) {
 		ecap_hex_encode(id, c->stanzas[i].keyid, 8);
 		printf("stanza: %s %s\n", c->stanzas[i].kind == ECAP_STANZA_SYM ? "key" : "x25519",
@@ -116,6 +117,7 @@ print_json(const char *name, const struct ecap_capsule *c, int verified)
 		json_object_set_new(j, "bytes", json_integer((json_int_t)c->stream_len));
 	json_object_set_new(j, "root", ecap_json_hex(c->root, 32));
 	json_object_set_new(j, "header_hash", ecap_json_hex(c->header_hash, 32));
+	json_object_set_new(j, "capsule_hash", ecap_json_hex(c->capsule_hash, 32));
 	for (i = 0; i < c->nstanzas; i++) {
 		ecap_hex_encode(id, c->stanzas[i].keyid, 8);
 		json_array_append_new(st, json_pack("{s:s, s:s}", "kind",

@@ -138,6 +138,8 @@ on_header(void *arg, const struct ecap_capsule *c)
 		fprintf(m, "%s\n", c->meta[i]);
 	ecap_hex_encode(hex, c->header_hash, 32);
 	fprintf(m, "x-header-hash=%s\n", hex);
+	ecap_hex_encode(hex, c->capsule_hash, 32);
+	fprintf(m, "x-capsule-hash=%s\n", hex);
 	ecap_hex_encode(hex, c->root, 32);
 	fprintf(m, "x-merkle-root=%s\n", hex);
 	if (c->is_signed) {

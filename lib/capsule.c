@@ -1013,6 +1013,7 @@ ecap_open(const struct ecap_open_opts *o, int fd, const char *name, struct ecap_
 		}
 	}
 	ecap_sha256(c->header_hash, sigbytes.p, hashed);
+	ecap_sha256(c->capsule_hash, sigbytes.p, sigbytes.len);
 	free(sigbytes.p);
 	free(hf);
 	ecap_merkle_root_of(root, c->table, ntable);

@@ -18,7 +18,9 @@
  *   PAGE  one per page: ciphertext || 16-byte tag
  *   END
  *
- * Numbers are big-endian.  The header hash, SHA-256 of every stream byte
+ * Numbers are big-endian.  The capsule hash, SHA-256 of every stream byte
+ * before SIGN (before CHKP when unsigned), names a capsule and its pages in
+ * trust manifests, ecap-trust(5).  The header hash, SHA-256 of every stream byte
  * before the first TABL frame, is the associated data of every page; page i
  * is sealed with the STREAM nonce (i, last) of age under the payload key
  * HKDF-SHA256(file key, salt, "ecap payload").  man/ecap.5 is the
@@ -66,6 +68,7 @@ struct ecap_capsule {
 	struct ecap_stanza *stanzas;
 	size_t nstanzas;
 	unsigned char header_hash[32];
+	unsigned char capsule_hash[32];	/* SHA-256 of the signed_len bytes: pins every page */
 	ecap_merkle_hash *table;	/* leaf hash of every page */
 	uint64_t pages;
 	uint64_t payload_len;		/* bytes */

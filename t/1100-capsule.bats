@@ -187,7 +187,7 @@ payload: $n bytes" ]] || fail "ecap-inspect: wrong geometry: $aead, page $ps, $n
 	assert_equal "$(frame_offset s CHKP)" $(($(frame_offset s STDI) - 40))
 }
 
-@test "META carries the signed metadata, the header hash and the Merkle root" {
+@test "META carries the signed metadata, the header and capsule hashes and the Merkle root" {
 	ecap-seal --key-file k --meta purpose=test --capability net -o c p
 	ecap-open --key-file k c < /dev/null > s
 	run -0 ecap-frame dump -t META s
@@ -196,6 +196,7 @@ content-type=application/octet-stream
 $(ecap-inspect c | sed -n 's/^meta: created=/created=/p')
 purpose=test
 x-header-hash=$(ecap-inspect --json c | jq -r .header_hash)
+x-capsule-hash=$(head -c "$(frame_offset c CHKP)" c | sha256sum | cut -c1-64)
 x-merkle-root=$(merkle -t PAGE c | cut -c1-64)"
 }
 
@@ -680,6 +681,7 @@ compression: none
 header: $(frame_offset c PAGE) bytes
 merkle root: $(merkle -t PAGE c | cut -c1-64)
 header hash: $(head -c "$(frame_offset c TABL)" c | sha256_hex)
+capsule hash: $(head -c "$(frame_offset c SIGN)" c | sha256_hex)
 stanza: key $(cat k.id)
 stanza: x25519 $ID1
 signer: $fp (ECDSA)
@@ -704,6 +706,7 @@ meta: purpose=test"
 		"c	capsule/1	aes-256-gcm	1000	1	300	$(frame_offset c PAGE)	true	ssh-ed25519	$(frame_offset c SIGN)	false"
 	assert_equal "$(jq -r .root <<< "$j")" "$(merkle -t PAGE c | cut -c1-64)"
 	assert_equal "$(jq -r .header_hash <<< "$j")" "$(head -c "$(frame_offset c TABL)" c | sha256_hex)"
+	assert_equal "$(jq -r .capsule_hash <<< "$j")" "$(head -c "$(frame_offset c SIGN)" c | sha256_hex)"
 	assert_equal "$(jq -r .signer <<< "$j")" "$(ssh-keygen -l -f our-ed25519.pub | cut -d' ' -f2)"
 	assert_equal "$(jq -c .meta <<< "$j")" \
 		'["content-type=application/octet-stream","created=2001-09-09T01:46:40Z","purpose=test"]'
