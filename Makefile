@@ -13,6 +13,9 @@ BIN = \
 	bin/ecap-open \
 	bin/ecap-seal \
 	bin/merkle \
+	bin/trust-approve \
+	bin/trust-hash \
+	bin/trust-verify \
 	bin/wasm-exec
 
 LIBOBJ = \
@@ -36,6 +39,8 @@ LIBOBJ = \
 	lib/ssh.o \
 	lib/sshkey.o \
 	lib/sshsig.o \
+	lib/trust.o \
+	lib/trustref.o \
 	lib/wasi.o \
 	lib/wasm.o \
 	lib/xio.o
@@ -60,6 +65,8 @@ LIBHDR = \
 	lib/sha256.h \
 	lib/ssh.h \
 	lib/sshsig.h \
+	lib/trust.h \
+	lib/trustref.h \
 	lib/wabt.h \
 	lib/wasi.h \
 	lib/wasm.h \
@@ -74,12 +81,20 @@ MAN1 = \
 	man/ecap-open.1 \
 	man/ecap-seal.1 \
 	man/merkle.1 \
+	man/trust-approve.1 \
+	man/trust-hash.1 \
+	man/trust-verify.1 \
 	man/wasm-exec.1
 
 MAN5 = \
 	man/ecap-audit.5 \
+	man/ecap-config.5 \
 	man/ecap-frame.5 \
+	man/ecap-trust.5 \
 	man/ecap.5
+
+MAN7 = \
+	man/ecap.7
 
 all: $(BIN)
 
@@ -107,17 +122,30 @@ bin/%: bin/%.c lib/libecap.a $(LIBHDR) .build-flags
 
 install: all
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1 \
-		$(DESTDIR)$(MANPREFIX)/man5 $(DESTDIR)$(SHAREDIR)
+		$(DESTDIR)$(MANPREFIX)/man5 $(DESTDIR)$(MANPREFIX)/man7 $(DESTDIR)$(SHAREDIR)
 	$(INSTALL) -m 755 $(BIN) $(DESTDIR)$(BINDIR)
 	$(INSTALL) -m 644 $(MAN1) $(DESTDIR)$(MANPREFIX)/man1
 	$(INSTALL) -m 644 $(MAN5) $(DESTDIR)$(MANPREFIX)/man5
+	$(INSTALL) -m 644 $(MAN7) $(DESTDIR)$(MANPREFIX)/man7
 	cd share && find . -type f | sort | while read -r f; do \
-		$(INSTALL) -D -m 644 "$$f" "$(DESTDIR)$(SHAREDIR)/$$f" || exit 1; done
+		mode=644; [ -x "$$f" ] && mode=755; \
+		$(INSTALL) -D -m $$mode "$$f" "$(DESTDIR)$(SHAREDIR)/$$f" || exit 1; done
+
+# make install-hooks [REPO=DIR]: the trust hooks (ecap-trust(5)) into the
+# hooks directory of the repository at REPO (default: the current directory's).
+REPO  = .
+HOOKS = pre-commit pre-push
+install-hooks:
+	@hooks=$$(cd '$(REPO)' && git rev-parse --path-format=absolute --git-path hooks) && \
+	mkdir -p "$$hooks" && for h in $(HOOKS); do \
+		$(INSTALL) -m 755 "share/hooks/$$h" "$$hooks/$$h" || exit 1; \
+		echo "installed $$hooks/$$h"; done
 
 uninstall:
 	for b in $(BIN); do rm -f $(DESTDIR)$(BINDIR)/$${b#bin/}; done
 	for m in $(MAN1); do rm -f $(DESTDIR)$(MANPREFIX)/man1/$${m#man/}; done
 	for m in $(MAN5); do rm -f $(DESTDIR)$(MANPREFIX)/man5/$${m#man/}; done
+	for m in $(MAN7); do rm -f $(DESTDIR)$(MANPREFIX)/man7/$${m#man/}; done
 	rm -rf $(DESTDIR)$(SHAREDIR)
 
 clean:
@@ -133,4 +161,4 @@ include mk/bench.mk
 include mk/fuzz.mk
 include mk/wasm.mk
 
-.PHONY: all install uninstall clean FORCE
+.PHONY: all install install-hooks uninstall clean FORCE

@@ -54,6 +54,8 @@ audit_load(struct sink *s, const struct ecap_capsule *c)
 
 	json_object_set_new(o, "capsule_id", json_string(s->capsule_id));
 	json_object_set_new(o, "header_hash", json_string(s->capsule_id));
+	ecap_hex_encode(hex, c->capsule_hash, 32);
+	json_object_set_new(o, "capsule_hash", json_string(hex));
 	ecap_hex_encode(hex, c->root, 32);
 	json_object_set_new(o, "merkle_root", json_string(hex));
 	if (c->is_signed) {

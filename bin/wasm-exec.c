@@ -38,11 +38,14 @@
 #include "interp.h"
 #include "parse.h"
 #include "sha256.h"
+#include "trust.h"
+#include "trustref.h"
 #include "wasi.h"
 #include "wasm.h"
 #include "xio.h"
 
 /* Exit statuses of our own (see wasm-exec(1)); otherwise the guest's. */
+#define EXIT_UNTRUSTED	126	/* --trust: the module or capsule is not approved */
 #define EXIT_TIMEOUT	124
 #define EXIT_ENGINE	125
 #define EXIT_TRAP	134
@@ -59,6 +62,7 @@ usage(int status)
 	    "                 [--allow clock,random] [--seed TEXT] [--fuel N]\n"
 	    "                 [--max-memory BYTES] [--max-output BYTES] [--timeout SECONDS]\n"
 	    "                 [--report FILE] [--transcript FILE] [--audit | --audit-db FILE]\n"
+	    "                 [--trust REPO]\n"
 	    "                 [MODULE.wasm | -] [-- ARG...]\n");
 	ecap_usage_exit(status);
 }
@@ -768,6 +772,70 @@ write_report(const struct run *r, const json_t *o)
 	free(text);
 }
 
+/*
+ * --trust REPO: the module hash must be approved as a wasm entry, or the
+ * capsule hash that ecap-open passed on as a capsule entry, in the approval
+ * on REPO's refs/ecap/trust that trust-verify(1) would accept.
+ */
+static void
+check_trust(struct run *r, const char *repo)
+{
+	struct ecap_trust_repo tr;
+	struct ecap_trust_state ts;
+	unsigned char ch[32];
+	char why[512], mod[72], cap[72] = "", commit[GIT_OID_HEXSZ + 1] = "";
+	const char *hh = NULL;
+	size_t i, n = 0;
+	int ok = 0, rc;
+
+	if (r->framed && (hh = ecap_meta_find(r->meta, strlen(r->meta), "x-capsule-hash", NULL,
+	    &n)) != NULL && n == 64) {
+		char hex[65];
+
+		memcpy(hex, hh, 64);
+		hex[64] = '\0';
+		if (ecap_hex_decode(ch, 32, hex) < 0)
+			hh = NULL;
+		else
+			ecap_trust_hash_text(cap, ch);
+	}
+	ecap_trust_hash_text(mod, r->modhash);
+	rc = ecap_trust_xload(repo, NULL, NULL, NULL, &tr, &ts, why, sizeof why);
+	if (rc == 0) {
+		git_oid_tostr(commit, sizeof commit, &ts.tip);
+		ok = !ts.policy.enforce;
+		if (ok)
+			ecap_warnx("--trust %s: enforcement is disabled by the approval %s", repo,
+			    commit);
+		for (i = 0; !ok && i < ts.manifest.n; i++) {
+			const struct ecap_trust_entry *e = &ts.manifest.v[i];
+
+			ok = (e->kind == ECAP_TRUST_WASM && memcmp(e->hash, r->modhash, 32) == 0) ||
+			    (e->kind == ECAP_TRUST_CAPSULE && hh != NULL &&
+			    memcmp(e->hash, ch, 32) == 0);
+		}
+		if (!ok)
+			snprintf(why, sizeof why, "%s %.71s is not approved by %s %s", hh != NULL ?
+			    "capsule" : "module", hh != NULL ? cap : mod, ECAP_TRUST_REF, commit);
+	}
+	if (!ok && r->audit != NULL) {
+		json_t *o = json_pack("{s:s, s:s, s:s}", "repository", tr.base, "reason", why,
+		    "module_hash", mod + 7);
+
+		if (hh != NULL)
+			json_object_set_new(o, "capsule_hash", json_string(cap + 7));
+		if (r->capsule[0] != '\0')
+			json_object_set_new(o, "capsule_id", json_string(r->capsule));
+		if (commit[0] != '\0')
+			json_object_set_new(o, "commit", json_string(commit));
+		ecap_audit_xappend(r->audit, "TrustViolation", o);
+	}
+	if (!ok)
+		ecap_errx(EXIT_UNTRUSTED, "--trust %s: %s", repo, why);
+	ecap_trust_state_free(&ts);
+	ecap_trust_repo_close(&tr);
+}
+
 /* ExecutionStart: what is about to run, and with what (wasm-exec(1), AUDIT). */
 static void
 audit_start(struct run *r)
@@ -831,7 +899,7 @@ int
 main(int argc, char *argv[])
 {
 	enum { O_DIR = 256, O_ENV, O_ALLOW, O_SEED, O_FUEL, O_MAXMEM, O_MAXOUT, O_TIMEOUT,
-	    O_REPORT, O_TRANSCRIPT, O_AUDIT, O_AUDITDB };
+	    O_REPORT, O_TRANSCRIPT, O_AUDIT, O_AUDITDB, O_TRUST };
 	static const struct option longopts[] = {
 		{ "dir", required_argument, NULL, O_DIR },
 		{ "env", required_argument, NULL, O_ENV },
@@ -845,6 +913,7 @@ main(int argc, char *argv[])
 		{ "transcript", required_argument, NULL, O_TRANSCRIPT },
 		{ "audit", no_argument, NULL, O_AUDIT },
 		{ "audit-db", required_argument, NULL, O_AUDITDB },
+		{ "trust", required_argument, NULL, O_TRUST },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -867,7 +936,7 @@ main(int argc, char *argv[])
 	int *ids, sv[2], c, status = 0, how = -1, wstatus, limit = 0;
 	uint64_t t0 = now_ns(), fuel_used = 0, memory = 0, v;
 	int fuel_known = 0, dashdash = 0, auditing = 0;
-	const char *sde, *auditdb = NULL;
+	const char *sde, *auditdb = NULL, *trustrepo = NULL;
 
 	ecap_setprogname(argv[0]);
 	memset(&r, 0, sizeof r);
@@ -921,6 +990,11 @@ main(int argc, char *argv[])
 			if (auditdb != NULL)
 				ecap_errx(ECAP_EXIT_ERR, "an option was given twice");
 			auditdb = optarg;
+			break;
+		case O_TRUST:
+			if (trustrepo != NULL)
+				ecap_errx(ECAP_EXIT_ERR, "an option was given twice");
+			trustrepo = optarg;
 			break;
 		case 'h':
 			usage(ECAP_EXIT_OK);
@@ -984,6 +1058,8 @@ main(int argc, char *argv[])
 		if (hh != NULL)
 			snprintf(r.capsule, sizeof r.capsule, "%.*s", (int)n, hh);
 	}
+	if (trustrepo != NULL)
+		check_trust(&r, trustrepo);
 	check_grant(&r);
 
 	/* Meter it, cap its memory, and decode it. */

@@ -8,8 +8,10 @@
  *   [key]      file = PATH          the master key file (ecap-seal, ecap-open)
  *              keyring = NAME       or the kernel keyring key that holds it
  *   [signers]  allowedSignersFile = PATH   the allowed signers (ecap-open,
- *                                  ecap-inspect, audit-verify), as git's gpg.ssh one
- *   [audit]    enabled = BOOL       append events (ecap-open, wasm-exec)
+ *                                  ecap-inspect, audit-verify; the trust programs
+ *                                  and wasm-exec --trust after git's gpg.ssh one)
+ *   [audit]    enabled = BOOL       append events (ecap-open, wasm-exec,
+ *                                  trust-approve, trust-verify)
  *              db = PATH            the audit database
  *
  * Paths may start with "~/" (the home directory), as git's pathnames do.

@@ -1,3 +1,4 @@
+#include <ctype.h>
 #include <string.h>
 #include <nettle/base16.h>
 
@@ -20,7 +21,7 @@ ecap_hex_decode(unsigned char *out, size_t len, const char *text)
 	if (strlen(text) != 2 * len)
 		return -1;
 	for (i = 0; i < 2 * len; i++)
-		if (strchr("0123456789abcdefABCDEF", text[i]) == NULL || text[i] == '\0')
+		if (!isxdigit((unsigned char)text[i]))
 			return -1;
 	base16_decode_init(&ctx);
 	if (!base16_decode_update(&ctx, &n, out, 2 * len, text) || n != len ||

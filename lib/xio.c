@@ -92,6 +92,26 @@ ecap_readall(int fd, void *buf, size_t len, const char *name)
 	return got;
 }
 
+char *
+ecap_xreadfile(const char *path, size_t *lenp)
+{
+	int fd = ecap_xopen(path, O_RDONLY);
+	const char *name = ecap_displayname(path, 0);
+	char *text = NULL;
+	size_t len = 0, got;
+
+	do {
+		text = ecap_xrealloc(text, len + 65536 + 1);
+		got = ecap_readall(fd, text + len, 65536, name);
+		len += got;
+	} while (got == 65536);
+	text[len] = '\0';
+	if (fd != 0)
+		close(fd);
+	*lenp = len;
+	return text;
+}
+
 void
 ecap_writeall(int fd, const void *buf, size_t len, const char *name)
 {

@@ -34,6 +34,12 @@ const char *ecap_displayname(const char *path, int writing);
  */
 size_t ecap_readall(int fd, void *buf, size_t len, const char *name);
 
+/*
+ * The whole file at path ("-": standard input) in a new buffer, with a NUL
+ * after its *len bytes.
+ */
+char *ecap_xreadfile(const char *path, size_t *len);
+
 /* Write all len bytes of buf to fd, looping on partial writes and EINTR. */
 void ecap_writeall(int fd, const void *buf, size_t len, const char *name);
 

@@ -46,8 +46,10 @@ DEPS = \
 #   libbearssl-dev      AES-256-GCM, ChaCha20-Poly1305, HKDF, X25519, ECDSA P-256 (static)
 #   libkeyutils-dev     master keys in the Linux kernel keyring (lib/keys.c);
 #   keyutils            keyctl(1), for the tests of that
-#   openssh-client      t/ checks SSH keys and signatures against ssh-keygen both ways
-#   strace              t/ shows that opening a capsule writes no file
+#   openssh-client      t/ checks SSH keys and signatures against ssh-keygen both ways;
+#                       make bench makes the approver's key with ssh-keygen
+#   strace              t/ shows that opening a capsule writes no file; make bench, that
+#                       trust-verify with a warm stat cache opens none of the files
 #   age                 make bench compares ecap-seal and ecap-open with age -r and age -d
 #   libjansson-dev      every --json output (lib/json.c)
 #   wabt, g++           WebAssembly parse+validate (libwabt.a is C++: lib/wasm.cc); wat2wasm for t/
@@ -64,7 +66,8 @@ DEPS = \
 #   dpkg-dev            dpkg-source, which apt-get source needs to unpack the real programs'
 #                       Debian sources (bzip2, cmark) built to wasm (make wasm-sources)
 #   libgit2-dev         the configuration file, in git-config syntax (lib/config.c)
-#   git                 t/ writes configuration files with git config -f
+#   git                 t/ writes configuration files with git config -f; make bench
+#                       times trust-verify in a git repository, against git diff-files
 #   libsqlite3-dev      the audit log's store (lib/audit.c)
 #   libzstd-dev         capsule payload compression, ecap-seal --compress (lib/compress.c)
 #   sqlite3             t/ changes audit rows behind the log's back; make bench's baseline

@@ -29,7 +29,7 @@ CXXWARN   = -Wall -Wextra -Wshadow -Wformat=2 -Wpointer-arith -Wcast-qual \
             -Wwrite-strings -Wvla -Wundef -Wnull-dereference
 CXXFLAGS  = -std=c++17 $(OPT) $(CXXWARN) $(REPRO) -pthread -fstack-protector-strong \
             -D_FORTIFY_SOURCE=2 -fPIE
-LDFLAGS   = -pthread -pie -Wl,-z,relro,-z,now
+LDFLAGS   = -pthread -pie -Wl,-z,relro,-z,now -Wl,--as-needed
 LDLIBS    = -l:libbearssl.a -lhogweed -lnettle -lgmp -ljansson -lkeyutils -lseccomp -lsqlite3 -lgit2 -l:libzstd.a \
             -l:libwabt.a -l:libstdc++.a -lm
 

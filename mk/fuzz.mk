@@ -19,7 +19,8 @@ FUZZ = \
 	t/fuzz/frame-fuzzer \
 	t/fuzz/proof-fuzzer \
 	t/fuzz/sshkey-fuzzer \
-	t/fuzz/sshsig-fuzzer
+	t/fuzz/sshsig-fuzzer \
+	t/fuzz/trust-fuzzer
 
 FUZZ_FRAME_SRC = \
 	lib/err.c \
@@ -46,6 +47,24 @@ FUZZ_SSH_SRC = \
 	lib/sshsig.c \
 	lib/xio.c
 FUZZ_SSH_LDLIBS = -l:libbearssl.a -lhogweed -lnettle -lgmp -lgit2
+
+# The trust target: manifests and lists (lib/trust.c), and the policy, which
+# libgit2's config API reads (lib/trustref.c); the rest of trustref.c needs sshsig.c.
+FUZZ_TRUST_SRC = \
+	lib/config.c \
+	lib/err.c \
+	lib/frame.c \
+	lib/hex.c \
+	lib/merkle.c \
+	lib/parallel.c \
+	lib/sha256.c \
+	lib/ssh.c \
+	lib/sshkey.c \
+	lib/sshsig.c \
+	lib/trust.c \
+	lib/trustref.c \
+	lib/xio.c
+FUZZ_TRUST_LDLIBS = -l:libbearssl.a -lhogweed -lnettle -lgmp -lgit2
 
 # The capsule target: the library but the parts it does not use (lib/wasm.cc,
 # lib/interp.cc, lib/wasi.c, lib/audit.c, lib/compress.c, lib/json.c), with the whole
@@ -109,5 +128,9 @@ fuzz: $(FUZZ)
 	done; \
 	if [ -n "$$failed" ]; then \
 		echo "make fuzz: failed:$$failed (inputs in t/fuzz/corpus-NAME-crash/)" >&2; exit 1; fi
+
+t/fuzz/trust-fuzzer: t/fuzz/trust.c t/fuzz/check.h $(FUZZ_TRUST_SRC) $(LIBHDR) VERSION
+	$(FUZZ_CC) $(FUZZ_CPPFLAGS) $(FUZZ_CFLAGS) -o $@ t/fuzz/trust.c $(FUZZ_TRUST_SRC) \
+		$(FUZZ_TRUST_LDLIBS)
 
 .PHONY: fuzz

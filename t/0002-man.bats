@@ -6,7 +6,7 @@ setup() {
 	load lib/common
 }
 
-PAGES="audit-append.1 audit-verify.1 ecap-audit.5 ecap-frame.1 ecap-frame.5 ecap-inspect.1 ecap-keygen.1 ecap-open.1 ecap-seal.1 ecap.5 merkle.1 wasm-exec.1"
+PAGES="audit-append.1 audit-verify.1 ecap-audit.5 ecap-config.5 ecap-frame.1 ecap-frame.5 ecap-inspect.1 ecap-keygen.1 ecap-open.1 ecap-seal.1 ecap-trust.5 ecap.5 ecap.7 merkle.1 trust-approve.1 trust-hash.1 trust-verify.1 wasm-exec.1"
 
 # examples PAGE: the literal displays of PAGE's EXAMPLES section as the reader
 # sees them: "$ command" lines, each followed by what it prints.  Only the
@@ -151,4 +151,28 @@ check_examples() {
 
 @test "ecap-audit(5): EXAMPLES run as written and print what the page shows" {
 	check_examples ecap-audit.5
+}
+
+@test "trust-hash(1): EXAMPLES run as written and print what the page shows" {
+	check_examples trust-hash.1
+}
+
+@test "trust-approve(1): EXAMPLES run as written and print what the page shows" {
+	check_examples trust-approve.1
+}
+
+@test "trust-verify(1): EXAMPLES run as written and print what the page shows" {
+	check_examples trust-verify.1
+}
+
+@test "ecap-trust(5): EXAMPLES run as written and print what the page shows" {
+	check_examples ecap-trust.5
+}
+
+@test "ecap(7): EXAMPLES run as written and print what the page shows" {
+	check_examples ecap.7
+}
+
+@test "ecap-config(5): EXAMPLES run as written and print what the page shows" {
+	check_examples ecap-config.5
 }

@@ -13,7 +13,14 @@ setup() {
 		assert_file_exists "pkg/usr/share/man/man1/$p.1"
 	done
 	assert_file_exists pkg/usr/share/man/man5/ecap-frame.5
+	assert_file_exists pkg/usr/share/man/man7/ecap.7
+	for page in "$T_ROOT"/man/*.[1-9]; do
+		assert_file_exists "pkg/usr/share/man/man${page##*.}/${page##*/}"
+	done
 	assert_file_exists pkg/usr/share/ecap/magic
+	cmp "$T_ROOT/share/ecap.mk" pkg/usr/share/ecap/ecap.mk
+	run -0 stat -c %a pkg/usr/share/ecap/ecap.mk
+	assert_output 644
 	run -0 pkg/usr/bin/merkle --version
 	assert_output "merkle $(cat "$T_ROOT/VERSION")"
 }

@@ -5,14 +5,6 @@ setup() {
 	load lib/common
 }
 
-# readme_block TITLE: the first sh code block after the line "TITLE" in README.md.
-readme_block() {
-	awk -v title="$1" '$0 == title { found = 1; next }
-		found && /^```sh$/ { inblock = 1; next }
-		inblock && /^```$/ { exit }
-		inblock { print }' "$T_ROOT/README.md"
-}
-
 @test "README: the capsule examples run as written" {
 	make -s -C "$T_ROOT" t/data/wasm/hello.wasm
 	cp "$T_ROOT/t/data/wasm/hello.wasm" hello.wasm
@@ -62,4 +54,50 @@ hello, world"
 	assert_line "\"$(audit-verify --db audit.db --export jsonl | jq -r 'select(.type == "ExecutionComplete") | .transcript_hash')\""
 	run -0 jq -sr 'map(.type) | join(" ")' < <(audit-verify --db audit.db --export jsonl)
 	assert_output "CapsuleLoad PageDecrypt ExecutionStart ExecutionComplete Deploy"
+}
+
+@test "README: the examples of trust approvals run as written" {
+	make -s -C "$T_ROOT" t/data/wasm/c-hello.wasm
+	mkdir -p "$HOME/.ssh" "$HOME/.config/git"
+	ssh-keygen -q -t ed25519 -N '' -C alice@example.com -f "$HOME/.ssh/id_ed25519"
+	echo "alice@example.com $(cat "$HOME/.ssh/id_ed25519.pub")" > "$HOME/.config/git/allowed_signers"
+	git init -q repo
+	cd repo
+	git config user.name Alice
+	git config user.email alice@example.com
+	mkdir scripts
+	echo 'echo lint' > scripts/lint.sh
+	echo 'print(1)' > scripts/report.py
+	cp "$T_ROOT/t/data/wasm/c-hello.wasm" app.wasm
+	readme_block "Trust approvals:" > ../trust.sh
+	# Installed hooks live in /usr/local; here they are the source tree's.
+	sed -i "s|/usr/local/share/ecap/hooks|$T_ROOT/share/hooks|" ../trust.sh
+	run -0 bash -e ../trust.sh <<< y   # the answer to trust-approve's question
+	assert_line --partial 'lint	file	sha256:'
+	assert_line '  ~ lint (modified)'
+	assert_line --partial 'Good "git" signature for alice@example.com'
+	assert_line 'hello, world'
+	run -0 git config core.hooksPath
+	run -0 trust-verify
+	echo 'echo again' >> scripts/lint.sh
+	git add scripts
+	run -1 git commit -qm 'not approved'
+	assert_output --partial 'scripts/lint.sh: modified since approved'
+}
+
+@test "README: the examples of Merkle trees and frames run as written" {
+	prng 1000000 7 > big.iso
+	seq 250 > app.log
+	readme_block "Merkle trees and frames:" > merkle.sh
+	run -0 bash -e -o pipefail merkle.sh
+	root=$(merkle big.iso | cut -d' ' -f1)
+	assert_line --index 0 "$root  big.iso"
+	assert_line --partial "inclusion verified: leaf 3 of a tree of 16"
+	assert_line "$(merkle -s line app.log)"
+	assert_line --regexp '^0 ECAP '
+	# The consistency proof checks out against the two roots.
+	merkle consistency -s line 100 250 app.log > cproof
+	head -n 100 app.log > old.log
+	run -0 merkle verify-consistency --old-size 100 --old-root "$(merkle -s line old.log | cut -d' ' -f1)" \
+		--new-size 250 --new-root "$(merkle -s line app.log | cut -d' ' -f1)" cproof
 }

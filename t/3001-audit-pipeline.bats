@@ -59,6 +59,7 @@ failing_log() {
 	db="$XDG_STATE_HOME/ecap/audit.db"
 	run -0 audit-verify --db "$db"
 	hh=$(ecap-inspect --json cmark.ecap | jq -r .header_hash)
+	ch=$(ecap-inspect --json cmark.ecap | jq -r .capsule_hash)
 	root=$(ecap-inspect --json cmark.ecap | jq -r .root)
 	n=$(ecap-inspect --json cmark.ecap | jq -r .pages)
 	((n == 9))
@@ -70,7 +71,7 @@ ExecutionStart
 ExecutionComplete"
 	run -0 body "$db" CapsuleLoad
 	kid=$(ecap-keygen -l team.key | cut -d' ' -f2)
-	assert_output "{\"capsule_id\":\"$hh\",\"header_hash\":\"$hh\",\"id\":\"org.commonmark.cmark\",\"key_id\":\"$kid\",\"key_kind\":\"key\",\"merkle_root\":\"$root\",\"pages\":$n}"
+	assert_output "{\"capsule_hash\":\"$ch\",\"capsule_id\":\"$hh\",\"header_hash\":\"$hh\",\"id\":\"org.commonmark.cmark\",\"key_id\":\"$kid\",\"key_kind\":\"key\",\"merkle_root\":\"$root\",\"pages\":$n}"
 	# Each page's leaf hash from the page table, as merkle computes it from the PAGE frames.
 	run -0 body "$db" PageDecrypt
 	assert_output "$(merkle --leaves -t PAGE cmark.ecap |

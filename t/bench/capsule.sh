@@ -6,11 +6,14 @@
 # pages of the default size; merkle -t PAGE times its Merkle tree alone.
 # ecap-seal reads a regular file twice (sealing its pages again as it writes them).
 # Prints seconds, MiB/s and ratios, and whether the targets are met (ecap-seal at least
-# as fast as age -r, ecap-open at least 1.2 times as fast as age -d).
+# as fast as age -r, ecap-open at least 1.2 times as fast as age -d), and appends the
+# comparisons to make bench's summary (BENCH_SUMMARY).
 set -eu
 
 if ! command -v age > /dev/null || ! command -v age-keygen > /dev/null; then
-	echo "capsule: skipped: age and age-keygen are not installed (Debian package age)" >&2
+	m="capsule: skipped: age and age-keygen are not installed (Debian package age)"
+	echo "$m" >&2
+	echo "$m" >> "${BENCH_SUMMARY:-/dev/null}"
 	exit 0
 fi
 
@@ -40,7 +43,8 @@ age -d -i "$dir/age-key" "$dir/age" | cmp -s - "$file" ||
 	{ echo "capsule: age -d does not give the file back" >&2; exit 1; }
 
 awk -v mib="$mib" -v runs="$runs" -v cpus="$(nproc)" -v age="$(age --version)" \
-    -v se="$se" -v se1="$se1" -v ae="$ae" -v op="$op" -v op1="$op1" -v ad="$ad" -v mt="$mt" 'BEGIN {
+    -v se="$se" -v se1="$se1" -v ae="$ae" -v op="$op" -v op1="$op1" -v ad="$ad" -v mt="$mt" \
+    -v sum="$summary" -v OFS='\t' 'BEGIN {
 	printf "capsule: %d MiB file, best of %d runs, %d CPUs, age %s\n", mib, runs, cpus, age
 	printf "  %-34s %8s %10s   %s\n", "tool", "seconds", "MiB/s", "ratio"
 	row("ecap-seal (all CPUs)", se, ae / se, "x age -r")
@@ -55,6 +59,13 @@ awk -v mib="$mib" -v runs="$runs" -v cpus="$(nproc)" -v age="$(age --version)" \
 	    ae / se, (ae / se >= 1 ? "met" : "NOT met")
 	printf "  target: ecap-open at least 1.20x faster than age -d: %.2fx, %s\n",
 	    ad / op, (ad / op >= 1.2 ? "met" : "NOT met")
+	print sprintf("ecap-seal, %d MiB file", mib), rate(se), "age -r", rate(ae),
+	    sprintf("%.2fx", ae / se), "at least 1.00x", (ae / se >= 1 ? "met" : "NOT met") >> sum
+	print sprintf("ecap-open --raw, %d MiB file", mib), rate(op), "age -d", rate(ad),
+	    sprintf("%.2fx", ad / op), "at least 1.20x", (ad / op >= 1.2 ? "met" : "NOT met") >> sum
+}
+function rate(ns) {
+	return sprintf("%.0f MiB/s", mib / (ns / 1e9))
 }
 function row(name, ns, ratio, what) {
 	printf "  %-34s %8.3f %10.0f   %5.2f%s\n", name, ns / 1e9, mib / (ns / 1e9), ratio,

@@ -5,11 +5,14 @@
 # a CPU-bound real program, bzip2 (from Debian's source, t/data/wasm/real-bzip2.wasm)
 # compressing BENCH_BZIP_KIB KiB of text, against the same under Node and natively.
 # Prints seconds, MiB and ratios, and whether the start-up targets are met (at most 1/20
-# of node's wall time and 1/4 of its memory).
+# of node's wall time and 1/4 of its memory), and appends the start-up comparisons to
+# make bench's summary (BENCH_SUMMARY).
 set -eu
 
 if ! command -v node > /dev/null; then
-	echo "wasm: skipped: node is not installed (Debian package nodejs)" >&2
+	m="wasm: skipped: node is not installed (Debian package nodejs)"
+	echo "$m" >&2
+	echo "$m" >> "${BENCH_SUMMARY:-/dev/null}"
 	exit 0
 fi
 
@@ -52,7 +55,7 @@ bx=$(best "$top/t/wasm/build/native/bzip2" -c < "$dir/text")
 
 awk -v runs="${BENCH_RUNS:-$default_runs}" -v cpus="$(nproc)" -v nv="$(node --version)" \
     -v we="$we" -v nd="$nd" -v wm="$wm" -v nm="$nm" -v kib="$kib" \
-    -v bw="$bw" -v bn="$bn" -v bx="$bx" 'BEGIN {
+    -v bw="$bw" -v bn="$bn" -v bx="$bx" -v sum="$summary" -v OFS='\t' 'BEGIN {
 	printf "wasm: hello world start-up, best of %d runs, %d CPUs, node %s\n", runs, cpus, nv
 	printf "  %-34s %8s %10s\n", "runtime", "ms", "peak MiB"
 	printf "  %-34s %8.1f %10.1f\n", "wasm-exec (both processes)", we / 1e6, wm / 1048576
@@ -66,4 +69,10 @@ awk -v runs="${BENCH_RUNS:-$default_runs}" -v cpus="$(nproc)" -v nv="$(node --ve
 	printf "  %-34s %8.2f s  %7.1fx native\n", "node:wasi (V8, compiled)", bn / 1e9, bn / bx
 	printf "  %-34s %8.3f s\n", "native bzip2 (same source)", bx / 1e9
 	printf "  wasm-exec is %.0fx slower than node on it\n", bw / bn
+	print "wasm-exec hello, start-up", sprintf("%.1f ms", we / 1e6), "node:wasi",
+	    sprintf("%.1f ms", nd / 1e6), sprintf("%.1fx", nd / we), "at least 20x",
+	    (we * 20 <= nd ? "met" : "NOT met") >> sum
+	print "wasm-exec hello, peak memory", sprintf("%.1f MiB", wm / 1048576), "node:wasi",
+	    sprintf("%.1f MiB", nm / 1048576), sprintf("%.1fx", nm / wm), "at least 4x",
+	    (wm * 4 <= nm ? "met" : "NOT met") >> sum
 }'

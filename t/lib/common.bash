@@ -17,6 +17,14 @@ cd "$BATS_TEST_TMPDIR" || exit 1
 
 DATA="$T_ROOT/t/data"
 
+# readme_block TITLE: the first sh code block after the line "TITLE" in README.md.
+readme_block() {
+	awk -v title="$1" '$0 == title { found = 1; next }
+		found && /^```sh$/ { inblock = 1; next }
+		inblock && /^```$/ { exit }
+		inblock { print }' "$T_ROOT/README.md"
+}
+
 # unhex HEX: print the bytes that HEX spells.
 unhex() {
 	printf '%s' "$1" | sed 's/../\\x&/g' | xargs -0 printf '%b'

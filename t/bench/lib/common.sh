@@ -3,10 +3,13 @@
 #   top       the source tree;  bin   its programs
 #   mib       file size in MiB (BENCH_MIB);  runs   runs of each command (BENCH_RUNS)
 #   dir       a scratch directory, removed at exit;  file   $mib MiB of random bytes in it
+#   summary   the file the benchmark appends its rows for make bench's summary to, in the
+#             form t/bench/lib/summary.awk reads (BENCH_SUMMARY; /dev/null when unset)
 top=$(cd "$(dirname "$0")/../.." && pwd)
 bin=$top/bin
 mib=${BENCH_MIB:-1024}
 runs=${BENCH_RUNS:-$default_runs}
+summary=${BENCH_SUMMARY:-/dev/null}
 dir=$(mktemp -d "${TMPDIR:-/tmp}/ecap-bench.XXXXXX")
 trap 'rm -rf "$dir"' EXIT INT TERM
 file=$dir/data
