@@ -1,5 +1,7 @@
 #!/usr/bin/env bats
-# The README's examples of capsules and of running modules run as written.
+# The README's examples run as written: capsules, running modules, the audit log,
+# trust approvals, Merkle trees and frames (Packaging with make and Batch
+# analysis are run by t/5002 and t/5004).
 
 setup() {
 	load lib/common
@@ -100,4 +102,15 @@ hello, world"
 	head -n 100 app.log > old.log
 	run -0 merkle verify-consistency --old-size 100 --old-root "$(merkle -s line old.log | cut -d' ' -f1)" \
 		--new-size 250 --new-root "$(merkle -s line app.log | cut -d' ' -f1)" cproof
+}
+
+@test "README: every example block is run by a test" {
+	local title missing=""
+	while IFS= read -r title; do
+		grep -qF "readme_block \"$title\"" "$T_ROOT"/t/*.bats || missing+="$title "
+	done < <(awk '/^[A-Z][A-Za-z ,]*:$/ { t = $0; next } /^$/ { next }
+		t != "" && /^```sh$/ { print t } { t = "" }' "$T_ROOT/README.md" | tee titles)
+	[ -z "$missing" ] || fail "README blocks no test runs: $missing"
+	# The blocks without a title are the two commands at the top, which CI runs.
+	assert_equal "$(wc -l < titles)" "$(($(grep -c '^```sh$' "$T_ROOT/README.md") - 2))"
 }
