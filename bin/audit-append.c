@@ -208,8 +208,9 @@ event_of(const struct ecap_frame *f, const struct ecap_frame_reader *r, uint64_t
 	if (strcmp(f->type, "META") == 0) {
 		/* CapsuleLoad: what ecap-open established, its x- lines. */
 		static const struct { const char *key, *field; } keep[] = {
-			{ "x-header-hash", "header_hash" }, { "x-merkle-root", "merkle_root" },
-			{ "x-signer", "signer" }, { "x-principal", "principal" }, { "id", "id" },
+			{ "x-header-hash", "header_hash" }, { "x-capsule-hash", "capsule_hash" },
+			{ "x-merkle-root", "root" }, { "x-signer", "signer" },
+			{ "x-principal", "principal" }, { "id", "id" },
 		};
 		json_t *b = json_object();
 
@@ -229,7 +230,7 @@ event_of(const struct ecap_frame *f, const struct ecap_frame_reader *r, uint64_t
 	}
 	if (strcmp(f->type, "BODY") == 0) {
 		*type = ecap_xstrdup("PageDecrypt");
-		return json_pack("{s:s, s:I, s:I}", "capsule_id", capsule, "page_index",
+		return json_pack("{s:s, s:I, s:I}", "capsule_id", capsule, "index",
 		    (json_int_t)(*page)++, "bytes", (json_int_t)f->len);
 	}
 	return NULL;

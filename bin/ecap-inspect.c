@@ -120,7 +120,7 @@ print_json(const char *name, const struct ecap_capsule *c, int verified)
 	json_object_set_new(j, "capsule_hash", ecap_json_hex(c->capsule_hash, 32));
 	for (i = 0; i < c->nstanzas; i++) {
 		ecap_hex_encode(id, c->stanzas[i].keyid, 8);
-		json_array_append_new(st, json_pack("{s:s, s:s}", "kind",
+		json_array_append_new(st, json_pack("{s:s, s:s}", "key_kind",
 		    c->stanzas[i].kind == ECAP_STANZA_SYM ? "key" : "x25519", "key_id", id));
 	}
 	json_object_set_new(j, "stanzas", st);

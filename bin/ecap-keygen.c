@@ -113,7 +113,7 @@ print_record(const struct opts *o, const char *id, const char *where, const char
 	}
 	j = json_pack("{s:i, s:s, s:s, s:b}", "bits", 256, "file", where, "type", type,
 	    "private", private);
-	json_object_set_new(j, comment != NULL ? "fingerprint" : "id", json_string(id));
+	json_object_set_new(j, comment != NULL ? "fingerprint" : "key_id", json_string(id));
 	if (comment != NULL)
 		json_object_set_new(j, "comment", json_string(comment));
 	if (recipient != NULL)

@@ -57,7 +57,7 @@ audit_load(struct sink *s, const struct ecap_capsule *c)
 	ecap_hex_encode(hex, c->capsule_hash, 32);
 	json_object_set_new(o, "capsule_hash", json_string(hex));
 	ecap_hex_encode(hex, c->root, 32);
-	json_object_set_new(o, "merkle_root", json_string(hex));
+	json_object_set_new(o, "root", json_string(hex));
 	if (c->is_signed) {
 		ecap_sshkey_fingerprint(&c->signer, fp);
 		json_object_set_new(o, "signer", json_string(fp));
@@ -168,7 +168,7 @@ on_page(void *arg, uint64_t index, const unsigned char *plain, size_t len)
 
 		ecap_hex_encode(hex, s->c->table[index], sizeof(s->c->table[index]));
 		ecap_audit_xappend(s->audit, "PageDecrypt", json_pack("{s:s, s:I, s:s}",
-		    "capsule_id", s->capsule_id, "page_index", (json_int_t)index, "leaf_hash", hex));
+		    "capsule_id", s->capsule_id, "index", (json_int_t)index, "leaf_hash", hex));
 	}
 	if (s->unz == NULL)
 		emit(s, plain, len);

@@ -317,6 +317,7 @@ struct run {
 	struct ecap_frame_reader r;
 	char *meta;			/* the META frame's text, NUL-terminated */
 	char capsule[65];		/* x-header-hash, or "" */
+	char capsule_hash[65];		/* x-capsule-hash, or "" */
 	int stdin_eof, stdin_bad;
 	unsigned char *pending;		/* STDI bytes not yet read by the guest */
 	size_t pendlen, pendpos;
@@ -720,8 +721,10 @@ run_record(struct run *r, int status, const char *trap, uint64_t fuel_used, int 
 	ecap_wasi_stats(r->w, &st);
 	ecap_wasi_transcript_hash(r->w, th);
 	ecap_hex_encode(hex, r->modhash, sizeof r->modhash);
-	json_object_set_new(o, "module", json_string(hex));
-	json_object_set_new(o, "capsule", r->capsule[0] ? json_string(r->capsule) : json_null());
+	json_object_set_new(o, "module_hash", json_string(hex));
+	json_object_set_new(o, "capsule_id", r->capsule[0] ? json_string(r->capsule) : json_null());
+	json_object_set_new(o, "capsule_hash", r->capsule_hash[0] ? json_string(r->capsule_hash) :
+	    json_null());
 	json_object_set_new(o, "engine", json_string("interp"));
 	granted = grants(r, &st, &used);
 	json_object_set_new(o, "granted", granted);
@@ -739,7 +742,7 @@ run_record(struct run *r, int status, const char *trap, uint64_t fuel_used, int 
 	json_object_set_new(o, "exit_status", json_integer(status));
 	json_object_set_new(o, "trap", trap ? json_string(trap) : json_null());
 	ecap_hex_encode(hex, st.stdout_hash, sizeof st.stdout_hash);
-	json_object_set_new(o, "output", json_string(hex));
+	json_object_set_new(o, "output_hash", json_string(hex));
 	json_object_set_new(o, "output_bytes", json_integer((json_int_t)st.stdout_bytes));
 	json_object_set_new(o, "stderr_bytes", json_integer((json_int_t)st.stderr_bytes));
 	json_object_set_new(o, "wall_time", json_real(wall));
@@ -753,7 +756,7 @@ run_record(struct run *r, int status, const char *trap, uint64_t fuel_used, int 
 		    json_integer((json_int_t)kids.ru_maxrss * 1024));
 	}
 	ecap_hex_encode(hex, th, sizeof th);
-	json_object_set_new(o, "transcript", json_string(hex));
+	json_object_set_new(o, "transcript_hash", json_string(hex));
 	return o;
 }
 
@@ -761,7 +764,7 @@ static void
 write_report(const struct run *r, const json_t *o)
 {
 	struct ecap_out out;
-	char *text = json_dumps(o, JSON_SORT_KEYS | JSON_INDENT(2));
+	char *text = json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT);
 
 	if (text == NULL)
 		ecap_errx(EXIT_ENGINE, "report: out of memory");
@@ -853,32 +856,21 @@ audit_start(struct run *r)
 }
 
 /*
- * ExecutionComplete: fields of the record under CRUSH's names; a null
- * (no capsule, no trap, fuel not known) is left out.
+ * ExecutionComplete: these fields of the record, under the same names; a
+ * null (no capsule, no trap, fuel not known) is left out.
  */
 static void
 audit_complete(struct run *r, json_t *record)
 {
-	static const char *const names[][2] = {
-		{ "module", "module_hash" },
-		{ "capsule", "capsule_id" },
-		{ "engine", "engine" },
-		{ "exit_status", "exit_status" },
-		{ "trap", "trap" },
-		{ "fuel_used", "fuel_used" },
-		{ "peak_memory", "peak_memory" },
-		{ "output", "output_hash" },
-		{ "transcript", "transcript_hash" },
-		{ "wall_time", "wall_time" },
-		{ "calls", "calls" },
-		{ "denied_calls", "denied_calls" },
-	};
+	static const char *const names[] = { "module_hash", "capsule_id", "capsule_hash", "engine",
+		"exit_status", "trap", "fuel_used", "peak_memory", "output_hash", "transcript_hash",
+		"wall_time", "calls", "denied_calls" };
 	json_t *o = json_object(), *v;
 	size_t k;
 
 	for (k = 0; k < sizeof names / sizeof names[0]; k++)
-		if ((v = json_object_get(record, names[k][0])) != NULL && !json_is_null(v))
-			json_object_set(o, names[k][1], v);
+		if ((v = json_object_get(record, names[k])) != NULL && !json_is_null(v))
+			json_object_set(o, names[k], v);
 	ecap_audit_xappend(r->audit, "ExecutionComplete", o);
 }
 
@@ -1057,6 +1049,8 @@ main(int argc, char *argv[])
 
 		if (hh != NULL)
 			snprintf(r.capsule, sizeof r.capsule, "%.*s", (int)n, hh);
+		if ((hh = ecap_meta_find(r.meta, strlen(r.meta), "x-capsule-hash", NULL, &n)) != NULL)
+			snprintf(r.capsule_hash, sizeof r.capsule_hash, "%.*s", (int)n, hh);
 	}
 	if (trustrepo != NULL)
 		check_trust(&r, trustrepo);

@@ -254,7 +254,7 @@ keyring_or_skip() {
 	[ "$(ecap-keygen -l --key-file fixed.key | cut -d' ' -f2)" = "$want" ]
 	[ "$(ECAP_KEY=$KEY ecap-keygen -l | cut -d' ' -f2)" = "$want" ]
 	[ "$(ECAP_KEY_FILE=fixed.key ecap-keygen -l | cut -d' ' -f2)" = "$want" ]
-	[ "$(ecap-keygen -l --json fixed.key | jq -r .id)" = "$want" ]
+	[ "$(ecap-keygen -l --json fixed.key | jq -r .key_id)" = "$want" ]
 	[ "$(ecap-keygen -l fixed.key | cut -d' ' -f2)" = "$want" ]	# stable
 	if command -v keyctl > /dev/null && keyctl add user "ecap-test-$$-same" "$KEY" @u > /dev/null 2>&1; then
 		KEYRING_NAME="ecap-test-$$-same"
@@ -272,11 +272,11 @@ keyring_or_skip() {
 	assert_output "ecap-keygen: fixed.key: a master key is symmetric: it has no public half (ecap-keygen -l shows its key id)"
 }
 
-@test "master key: --json gives bits, file, id, private and type" {
+@test "master key: --json gives bits, file, key_id, private and type" {
 	echo "$KEY" > fixed.key
 	run -0 ecap-keygen -l --json fixed.key
 	id=$(ecap-keygen -l fixed.key | cut -d' ' -f2)
-	assert_output "{\"bits\":256,\"file\":\"fixed.key\",\"id\":\"$id\",\"private\":true,\"type\":\"symmetric\"}"
+	assert_output "{\"bits\":256,\"file\":\"fixed.key\",\"key_id\":\"$id\",\"private\":true,\"type\":\"symmetric\"}"
 }
 
 @test "x25519: -t x25519 -o FILE writes a 0600 identity and prints its recipient" {
@@ -322,7 +322,7 @@ keyring_or_skip() {
 	assert_line --index 0 "256 $want alice.id (X25519)"
 	assert_line --index 1 "256 $want alice.pub (X25519)"
 	run -0 ecap-keygen -l --json alice.id
-	assert_output "{\"bits\":256,\"file\":\"alice.id\",\"id\":\"$want\",\"private\":true,\"recipient\":\"$(cat alice.pub)\",\"type\":\"x25519\"}"
+	assert_output "{\"bits\":256,\"file\":\"alice.id\",\"key_id\":\"$want\",\"private\":true,\"recipient\":\"$(cat alice.pub)\",\"type\":\"x25519\"}"
 	refute_output --partial 77076d0a
 	run -0 ecap-keygen -l --json alice.pub
 	assert_output --partial '"private":false'

@@ -136,11 +136,11 @@ payload: $n bytes" ]] || fail "ecap-inspect: wrong geometry: $aead, page $ps, $n
 	ecap-seal --key-file k -r "$(cat id1.rcpt)" -r "$(cat id2.rcpt)" -o c p
 	run -0 ecap-inspect --json c
 	assert_equal "$(jq -c .stanzas <<< "$output")" \
-		"[{\"key_id\":\"$(cat k.id)\",\"kind\":\"key\"},{\"key_id\":\"$ID1\",\"kind\":\"x25519\"},{\"key_id\":\"$ID2\",\"kind\":\"x25519\"}]"
+		"[{\"key_id\":\"$(cat k.id)\",\"key_kind\":\"key\"},{\"key_id\":\"$ID1\",\"key_kind\":\"x25519\"},{\"key_id\":\"$ID2\",\"key_kind\":\"x25519\"}]"
 	# A key besides recipients only when named: with -r alone, ECAP_KEY is not used.
 	ECAP_KEY=$(cat k) ecap-seal -r "$(cat id1.rcpt)" -o c1 p
 	run -0 ecap-inspect --json c1
-	assert_equal "$(jq -c '[.stanzas[].kind]' <<< "$output")" '["x25519"]'
+	assert_equal "$(jq -c '[.stanzas[].key_kind]' <<< "$output")" '["x25519"]'
 	# A recipient named twice, or by -r and by -R, gets one stanza.
 	ecap-seal -r "$(cat id1.rcpt)" -r "$(cat id1.rcpt)" -R id1 -o c2 p
 	run -0 ecap-inspect c2

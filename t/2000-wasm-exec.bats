@@ -65,9 +65,9 @@ argv[2]="
 	cmp in out
 	hh=$(ecap-open --key-file team.key cat.ecap < /dev/null | ecap-frame dump -t META |
 		sed -n 's/^x-header-hash=//p')
-	run -0 jq -r .capsule r.json
+	run -0 jq -r .capsule_id r.json
 	assert_output "$hh"
-	run -0 jq -r .module r.json
+	run -0 jq -r .module_hash r.json
 	assert_output "$(sha256sum < "$W/c-cat.wasm" | cut -d' ' -f1)"
 }
 
@@ -312,8 +312,8 @@ B=x=y"
 		wasm-exec --transcript t.txt --report r.json > out)
 	cmp one/t.txt two/t.txt
 	cmp one/out two/out
-	h=$(jq -r .transcript one/r.json)
-	assert_equal "$(jq -r .transcript two/r.json)" "$h"
+	h=$(jq -r .transcript_hash one/r.json)
+	assert_equal "$(jq -r .transcript_hash two/r.json)" "$h"
 	assert_equal "$(sha256sum < one/t.txt | cut -d' ' -f1)" "$h"
 	[ "$(jq .wall_time one/r.json)" != "" ]
 	run -0 head -1 one/t.txt
@@ -325,16 +325,16 @@ B=x=y"
 	# Other input, another transcript.
 	printf 'other input\n' | ecap-open --key-file team.key cat.ecap |
 		wasm-exec --report r3.json > /dev/null
-	[ "$(jq -r .transcript r3.json)" != "$h" ]
+	[ "$(jq -r .transcript_hash r3.json)" != "$h" ]
 }
 
 @test "the report holds every field" {
 	wasm-exec --report r.json --env A=1 "$W/c-hello.wasm" > out
 	run -0 jq -r 'keys | join(" ")' r.json
-	assert_output "calls capsule denied_calls engine exit_status fuel_limit fuel_used granted max_rss max_rss_engine module output output_bytes peak_memory stderr_bytes transcript trap unprovided_calls used wall_time"
-	run -0 jq -r '[.engine, .exit_status, .output_bytes, .calls.fd_write, (.trap|tostring), (.capsule|tostring)] | @tsv' r.json
+	assert_output "calls capsule_hash capsule_id denied_calls engine exit_status fuel_limit fuel_used granted max_rss max_rss_engine module_hash output_bytes output_hash peak_memory stderr_bytes transcript_hash trap unprovided_calls used wall_time"
+	run -0 jq -r '[.engine, .exit_status, .output_bytes, .calls.fd_write, (.trap|tostring), (.capsule_id|tostring)] | @tsv' r.json
 	assert_output "$(printf 'interp\t0\t13\t1\tnull\tnull')"
-	assert_equal "$(jq -r .output r.json)" "$(sha256sum < out | cut -d' ' -f1)"
+	assert_equal "$(jq -r .output_hash r.json)" "$(sha256sum < out | cut -d' ' -f1)"
 }
 
 @test "bad input and usage: one line, exit 2, nothing run" {

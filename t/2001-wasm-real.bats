@@ -62,10 +62,13 @@ setup() {
 		< "$S/cmark/README.md" | wasm-exec --report r.json -- -t html > out.html)
 	"$N/cmark" -t html < "$S/cmark/README.md" | cmp - one/out.html
 	cmp one/out.html two/out.html
-	assert_equal "$(jq -r .transcript one/r.json)" "$(jq -r .transcript two/r.json)"
-	assert_equal "$(jq -r .transcript one/r.json)" "$(sha256sum < one/t.txt | cut -d' ' -f1)"
+	assert_equal "$(jq -r .transcript_hash one/r.json)" "$(jq -r .transcript_hash two/r.json)"
+	assert_equal "$(jq -r .transcript_hash one/r.json)" "$(sha256sum < one/t.txt | cut -d' ' -f1)"
 	assert_equal "$(jq -r .fuel_used one/r.json)" "$(jq -r .fuel_used two/r.json)"
-	assert_equal "$(jq -r .output one/r.json)" "$(sha256sum < one/out.html | cut -d' ' -f1)"
-	run -0 jq -r '.capsule | length' one/r.json
+	assert_equal "$(jq -r .output_hash one/r.json)" "$(sha256sum < one/out.html | cut -d' ' -f1)"
+	run -0 jq -r '.capsule_id | length' one/r.json
 	assert_output 64
+	# The report names the capsule as ecap-inspect does.
+	assert_equal "$(jq -r .capsule_id one/r.json)" "$(ecap-inspect --json cmark.ecap | jq -r .header_hash)"
+	assert_equal "$(jq -r .capsule_hash one/r.json)" "$(ecap-inspect --json cmark.ecap | jq -r .capsule_hash)"
 }

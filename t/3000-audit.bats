@@ -84,7 +84,7 @@ record() {
 	audit-append --tee < s.ef > out.ef
 	cmp s.ef out.ef
 	hh=$(ecap-frame dump -t META s.ef | sed -n 's/^x-header-hash=//p')
-	run -0 jq -r '[.seq, .type, .capsule_id, (.page_index|tostring), (.bytes|tostring)] | @tsv' \
+	run -0 jq -r '[.seq, .type, .capsule_id, (.index|tostring), (.bytes|tostring)] | @tsv' \
 		< <(audit-verify --export jsonl)
 	assert_output "$(printf '1\tCapsuleLoad\t%s\tnull\tnull\n' "$hh"
 		for k in 0 1 2; do printf '%d\tPageDecrypt\t%s\t%d\t65536\n' $((k + 2)) "$hh" $k; done

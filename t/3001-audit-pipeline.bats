@@ -29,7 +29,7 @@ events() {
 
 # types DB: the types of DB's events, one a line, in order, a PageDecrypt's with its page index.
 types() {
-	events "$1" | jq -r '[.type, (.page_index // empty | tostring)] | join(" ")'
+	events "$1" | jq -r '[.type, (.index // empty | tostring)] | join(" ")'
 }
 
 # body DB TYPE: the bodies of DB's events of TYPE, one a line, keys sorted.
@@ -47,7 +47,7 @@ cmark_capsule() {
 # PAGE) fails, as on a full disk: a trigger aborts the insert.
 failing_log() {
 	wasm-exec --audit-db "$1" "$W/c-hello.wasm" > /dev/null
-	sqlite3 "$1" "CREATE TRIGGER full BEFORE INSERT ON events WHEN NEW.type = '$2'${3:+ AND json_extract(NEW.body, '\$.page_index') = $3}
+	sqlite3 "$1" "CREATE TRIGGER full BEFORE INSERT ON events WHEN NEW.type = '$2'${3:+ AND json_extract(NEW.body, '\$.index') = $3}
 		BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
 }
 
@@ -71,13 +71,13 @@ ExecutionStart
 ExecutionComplete"
 	run -0 body "$db" CapsuleLoad
 	kid=$(ecap-keygen -l team.key | cut -d' ' -f2)
-	assert_output "{\"capsule_hash\":\"$ch\",\"capsule_id\":\"$hh\",\"header_hash\":\"$hh\",\"id\":\"org.commonmark.cmark\",\"key_id\":\"$kid\",\"key_kind\":\"key\",\"merkle_root\":\"$root\",\"pages\":$n}"
+	assert_output "{\"capsule_hash\":\"$ch\",\"capsule_id\":\"$hh\",\"header_hash\":\"$hh\",\"id\":\"org.commonmark.cmark\",\"key_id\":\"$kid\",\"key_kind\":\"key\",\"pages\":$n,\"root\":\"$root\"}"
 	# Each page's leaf hash from the page table, as merkle computes it from the PAGE frames.
 	run -0 body "$db" PageDecrypt
 	assert_output "$(merkle --leaves -t PAGE cmark.ecap |
-		awk -v h="$hh" '{ printf "{\"capsule_id\":\"%s\",\"leaf_hash\":\"%s\",\"page_index\":%d}\n", h, $1, NR - 1 }')"
+		awk -v h="$hh" '{ printf "{\"capsule_id\":\"%s\",\"index\":%d,\"leaf_hash\":\"%s\"}\n", h, NR - 1, $1 }')"
 	for k in 0 4 8; do
-		run -0 jq -r "select(.page_index == $k) | .leaf_hash" <<< "$(body "$db" PageDecrypt)"
+		run -0 jq -r "select(.index == $k) | .leaf_hash" <<< "$(body "$db" PageDecrypt)"
 		assert_output "$(ecap-inspect --page "$k" --json cmark.ecap | jq -r .leaf_hash)"
 	done
 	# Never the plaintext, nor a hash of it.
@@ -87,14 +87,15 @@ ExecutionComplete"
 	done
 	run -0 body "$db" ExecutionStart
 	assert_output "{\"capsule_id\":\"$hh\",\"engine\":\"interp\",\"granted\":[],\"module_hash\":\"$(sha256_hex "$W/real-cmark.wasm")\"}"
-	# ExecutionComplete: the report's fields under CRUSH's names; its transcript hash the report's.
+	# ExecutionComplete: the report's fields under the same names; its transcript hash the report's.
 	body "$db" ExecutionComplete > complete.json
 	run -0 jq -r .transcript_hash complete.json
-	assert_output "$(jq -r .transcript r.json)"
+	assert_output "$(jq -r .transcript_hash r.json)"
 	run -0 jq -n --slurpfile e complete.json --slurpfile r r.json '$r[0] as $r | $e[0] == {
-		module_hash: $r.module, capsule_id: $r.capsule, engine: $r.engine,
+		module_hash: $r.module_hash, capsule_id: $r.capsule_id, capsule_hash: $r.capsule_hash,
+		engine: $r.engine,
 		exit_status: $r.exit_status, fuel_used: $r.fuel_used, peak_memory: $r.peak_memory,
-		output_hash: $r.output, transcript_hash: $r.transcript, wall_time: $r.wall_time,
+		output_hash: $r.output_hash, transcript_hash: $r.transcript_hash, wall_time: $r.wall_time,
 		calls: $r.calls, denied_calls: $r.denied_calls }'
 	assert_output true
 	run -0 jq -r '[.capsule_id, .exit_status, .output_hash, (has("trap"))] | join(" ")' complete.json

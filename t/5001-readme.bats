@@ -35,9 +35,9 @@ setup() {
 hello, world
 hello, world
 hello, world"
-	run -0 jq -r .capsule run.json
+	run -0 jq -r .capsule_id run.json
 	assert_output --regexp '^[0-9a-f]{64}$'
-	assert_equal "$(jq -r .transcript run.json | wc -c)" 65
+	assert_equal "$(jq -r .transcript_hash run.json | wc -c)" 65
 	run -0 tail -1 run.txt
 	assert_output "exit 0"
 }
