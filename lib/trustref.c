@@ -585,9 +585,9 @@ ecap_trust_check(struct ecap_trust_repo *r, struct ecap_trust_state *s,
 	const struct ecap_trust_policy *p = &s->policy;
 	const git_oid *tree = &s->tree;
 	struct run run = { 0 };
-	char id[13], list[512];
+	char id[13], list[512], shortwhy[768] = "";
 	size_t depth, i;
-	int rc = 1;
+	int rc = 1, only_short = 0;
 
 	memset(&cur, 0, sizeof cur);
 	ecap_trust_policy_default(&cur.policy);
@@ -595,7 +595,6 @@ ecap_trust_check(struct ecap_trust_repo *r, struct ecap_trust_state *s,
 		ecap_setwhy(why, whylen, "%s: %s", ECAP_TRUST_REF, giterr());
 		return 1;
 	}
-	s->signed_ok = 0;
 	/*
 	 * Run by run from the tip back to the approval seen before (or the root):
 	 * each must be approved under its own policy and the one before it, so no
@@ -649,7 +648,6 @@ ecap_trust_check(struct ecap_trust_repo *r, struct ecap_trust_state *s,
 			s->napprovals = run.n;
 			s->run = run.commits;
 			s->required = required;
-			s->signed_ok = 1;
 			free(run.v);
 			run.v = NULL;
 			run.n = 0;
@@ -660,14 +658,12 @@ ecap_trust_check(struct ecap_trust_repo *r, struct ecap_trust_state *s,
 				for (i = 0; i < s->napprovals && n < sizeof list; i++)
 					n += (size_t)snprintf(list + n, sizeof list - n, "%s%s",
 					    i ? ", " : "", s->approvals[i].principal);
-				ecap_setwhy(why, whylen, "%s %s is approved by %zu of the %u principals "
-				    "required (%s)", ECAP_TRUST_REF, short_oid(&s->tip, id),
+				/* Said once the older approvals were checked too. */
+				snprintf(shortwhy, sizeof shortwhy, "%s %s is approved by %zu of the %u "
+				    "principals required (%s)", ECAP_TRUST_REF, short_oid(&s->tip, id),
 				    s->napprovals, required, list);
-				ecap_trust_state_free(&before);
-				goto out;
 			}
 		} else if (run.n < required) {
-			s->signed_ok = 0;
 			ecap_setwhy(why, whylen, "commit %s, an earlier approval, is approved by %zu "
 			    "of the %u principals required", short_oid(&run.v[0].commit, id), run.n,
 			    required);
@@ -686,10 +682,14 @@ ecap_trust_check(struct ecap_trust_repo *r, struct ecap_trust_state *s,
 		c = next;
 		next = NULL;
 	}
+	if (shortwhy[0] != '\0') {
+		ecap_setwhy(why, whylen, "%s", shortwhy);
+		only_short = 1;
+		goto out;
+	}
 	rc = 0;
 out:
-	if (rc != 0 && depth > 0)
-		s->signed_ok = 0;
+	s->signed_ok = rc == 0 || only_short;
 	run_free(&run);
 	ecap_trust_state_free(&cur);
 	git_commit_free(c);

@@ -341,6 +341,16 @@ sha() {
 	git update-ref refs/ecap/trust "$good"
 	run -1 as alice --yes
 	assert_output --partial 'was rewound'
+	# A tip short of approvals only, but over an unsigned commit: not built on either.
+	rm .git/ecap/trust-seen
+	unsigned=$(git -c commit.gpgSign=false commit-tree -p "$good" -m unsigned \
+		"$(git rev-parse "$good^{tree}")")
+	printf '[trust]\n\tapprovals = 2\n' > ../policy
+	tree=$(printf '100644 blob %s\tmanifest\n100644 blob %s\tpolicy\n' \
+		"$(git rev-parse "$good:manifest")" "$(git hash-object -w ../policy)" | git mktree)
+	git update-ref refs/ecap/trust "$(git commit-tree -S -p "$unsigned" -m two "$tree")"
+	run -1 as bob --yes
+	assert_output --partial "commit ${unsigned:0:12} is not signed"
 }
 
 @test "only principals of both the new policy and the one it replaces may approve a change" {
