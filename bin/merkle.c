@@ -281,7 +281,8 @@ cmd_root(const struct opts *o, int argc, char **argv)
 					print_hash(t.hash[k]);
 			}
 		} else if (o->json) {
-			ecap_json_print(json_pack("{s:s, s:o, s:I, s:I}", "file", argv[i],
+			ecap_json_print(json_pack("{s:s, s:o, s:I, s:I}", "file",
+			    ecap_displayname(argv[i], 0),
 			    "root", ecap_json_hex(root, sizeof(root)), "size", (json_int_t)t.m.size,
 			    "bytes", (json_int_t)t.bytes));
 		} else {

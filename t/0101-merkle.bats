@@ -239,7 +239,7 @@ $(printf '\0e' | sha256_hex)"
 	assert_equal "${#lines[@]}" 2
 	run -0 jq -e -s --arg r "$r" '
 		.[0] == {file: "f", root: $r, size: 3, bytes: 2500} and
-		.[1] == {file: "-", root: $r, size: 3, bytes: 2500}' <<< "$output"
+		.[1] == {file: "stdin", root: $r, size: 3, bytes: 2500}' <<< "$output"
 }
 
 @test "--leaves --json: index, offset, length and hash of each leaf" {
