@@ -252,13 +252,19 @@ log_approval(struct ecap_audit *log, struct ecap_trust_repo *r, const git_oid *c
 {
 	char hex[GIT_OID_HEXSZ + 1], why[512], sub[256] = "it moved meanwhile";
 	git_reference *ref;
+	json_t *body;
 	uint64_t seq;
+	int rc;
 
 	git_oid_tostr(hex, sizeof hex, commit);
-	if (ecap_audit_append(log, "TrustApproved", json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, "
-	    "s:i}", "repository", r->base, "commit", hex, "principal", principal, "signer",
-	    fp, "manifest_hash", mhex, "modified", (int)c->modified, "added", (int)c->added,
-	    "removed", (int)c->removed), &seq, why, sizeof why) == 0)
+	body = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i}", "repository", r->base,
+	    "commit", hex, "principal", principal, "signer", fp, "manifest_hash", mhex,
+	    "modified", (int)c->modified, "added", (int)c->added, "removed", (int)c->removed);
+	if (body == NULL)
+		ecap_errx(ECAP_EXIT_ERR, "out of memory");
+	rc = ecap_audit_append(log, "TrustApproved", body, &seq, why, sizeof why);
+	json_decref(body);
+	if (rc == 0)
 		return;
 	if (old != NULL) {
 		if (ecap_trust_ref_update(r, old, commit, "trust-approve: not logged", sub,
@@ -308,21 +314,23 @@ main(int argc, char *argv[])
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct request q = { .kind = -1, .approvals = -1, .threads = ecap_ncpu() };
+	static struct request q = { .kind = -1, .approvals = -1 };
 	const char *keypath = NULL, *signers = NULL, *message = NULL, *auditdb = NULL;
 	int ch, yes = 0, dryrun = 0, auditing = 0, attempt, rc;
-	struct ecap_trust_repo r;
-	struct ecap_trust_state s;
-	struct ecap_allowed_signers a = { 0 };
+	/* Static: what the program holds when an error ends it stays reachable. */
+	static struct ecap_trust_repo r;
+	static struct ecap_trust_state s;
+	static struct ecap_allowed_signers a;
 	const struct ecap_allowed_signer *me = NULL;
-	struct ecap_sshkey key;
-	struct ecap_audit *log;
+	static struct ecap_sshkey key;
+	static struct ecap_audit *log;
 	char why[512], *confirmed = NULL, fp[64], hex[GIT_OID_HEXSZ + 1];
 	git_oid commit, seen;
 	enum ecap_trust_kind k;
 	uint64_t v;
 
 	ecap_setprogname(argv[0]);
+	q.threads = ecap_ncpu();
 	while ((ch = getopt_long(argc, argv, "C:f:hk:m:n:V", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'C':
@@ -417,10 +425,11 @@ main(int argc, char *argv[])
 	log = dryrun ? NULL : ecap_audit_xopen_if(auditing, auditdb);
 
 	for (attempt = 0;; attempt++) {
-		struct ecap_trust_manifest m;
-		struct ecap_trust_policy p, op;
+		static struct ecap_trust_manifest m;
+		static struct ecap_trust_policy p, op;
 		struct counts c;
-		char *mtext, *ptext, *change = NULL, *msg = NULL, mhex[2 * ECAP_SHA256_LEN + 1];
+		static char *mtext, *ptext, *change, *msg;
+		char mhex[2 * ECAP_SHA256_LEN + 1];
 		unsigned char mh[ECAP_SHA256_LEN];
 		size_t mlen, clen;
 		int has_tip, same;

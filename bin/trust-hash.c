@@ -36,13 +36,15 @@ static int
 check(const char *path, char *const *names, int nnames, const char *base, unsigned threads,
     int quiet)
 {
-	struct ecap_trust_manifest m = { 0 };
-	struct ecap_trust_entry **e;
-	struct ecap_trust_actual *a;
+	static struct ecap_trust_manifest m;
+	static struct ecap_trust_entry **e;
+	static struct ecap_trust_actual *a;
+	static char *text;
 	size_t len, n = 0, i, bad = 0;
-	char *text = ecap_xreadfile(path, &len), why[256];
+	char why[256];
 	int k;
 
+	text = ecap_xreadfile(path, &len);
 	if (ecap_trust_manifest_parse(&m, text, len, why, sizeof why) < 0)
 		ecap_errx(ECAP_EXIT_ERR, "%s: %s", ecap_displayname(path, 0), why);
 	e = ecap_xcalloc(m.n + (size_t)nnames + 1, sizeof *e);
@@ -90,13 +92,14 @@ main(int argc, char *argv[])
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct ecap_trust_manifest m = { 0 };
+	/* Static: what the program holds when an error ends it stays reachable. */
+	static struct ecap_trust_manifest m;
 	const char *list = NULL, *out = NULL, *checkfile = NULL, *name = NULL;
 	unsigned threads = ecap_ncpu();
 	int ch, kind = -1, quiet = 0;
 	enum ecap_trust_kind k;
 	struct ecap_out o;
-	char *base, *text;
+	static char *base, *text;
 	size_t len;
 
 	ecap_setprogname(argv[0]);

@@ -167,16 +167,17 @@ main(int argc, char *argv[])
 	int ch, nofiles = 0, nocache = 0, json = 0, list = 0, modified = 0, hashes = 0;
 	int verbose = 0, auditing = 0, rc = ECAP_EXIT_OK;
 	unsigned threads = ecap_ncpu();
-	struct ecap_trust_repo r;
-	struct ecap_trust_state s;
-	struct ecap_trust_cache *cache = NULL;
-	struct ecap_trust_entry **sel;
-	struct ecap_trust_actual *act;
-	struct ecap_audit *log;
-	struct result *res;
+	/* Static: what the program holds when an error ends it stays reachable. */
+	static struct ecap_trust_repo r;
+	static struct ecap_trust_state s;
+	static struct ecap_trust_cache *cache;
+	static struct ecap_trust_entry **sel;
+	static struct ecap_trust_actual *act;
+	static struct ecap_audit *log;
+	static struct result *res;
 	size_t nres = 0, nsel = 0, i, bad = 0;
 	char why[512], hex[GIT_OID_HEXSZ + 1], exp[72], got[72];
-	json_t *out = NULL, *arr = NULL;
+	static json_t *out, *arr;
 
 	ecap_setprogname(argv[0]);
 	while ((ch = getopt_long(argc, argv, "C:hj:vV", longopts, NULL)) != -1) {

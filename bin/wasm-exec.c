@@ -783,8 +783,9 @@ write_report(const struct run *r, const json_t *o)
 static void
 check_trust(struct run *r, const char *repo)
 {
-	struct ecap_trust_repo tr;
-	struct ecap_trust_state ts;
+	/* Static: reachable still when a refusal ends the program. */
+	static struct ecap_trust_repo tr;
+	static struct ecap_trust_state ts;
 	unsigned char ch[32];
 	char why[512], mod[72], cap[72] = "", commit[GIT_OID_HEXSZ + 1] = "";
 	const char *hh = NULL;
