@@ -176,3 +176,13 @@ check_examples() {
 @test "ecap-config(5): EXAMPLES run as written and print what the page shows" {
 	check_examples ecap-config.5
 }
+
+@test "every page in man/ is in PAGES and has its EXAMPLES run" {
+	local p missing=""
+	for p in "$T_ROOT"/man/*.[1-9]; do
+		p=${p##*/}
+		[[ " $PAGES " == *" $p "* ]] || missing+="$p (not in PAGES) "
+		grep -q "check_examples $p\$" "$BATS_TEST_FILENAME" || missing+="$p (no EXAMPLES test) "
+	done
+	[ -z "$missing" ] || fail "$missing"
+}
