@@ -244,6 +244,24 @@ main(int argc, char *argv[])
 		ecap_errx(ECAP_EXIT_ERR, "give --audit or --audit-db, not both");
 	log = ecap_audit_xopen_if(auditing, auditdb);
 
+	/*
+	 * The files the cache knows are stat()ed on a thread of their own while
+	 * the approval is read and checked.
+	 */
+	if (!nocache && !nofiles && (!list || modified)) {
+		struct ecap_trust_repo pre;
+		char *cpath;
+
+		if (ecap_trust_repo_open(&pre, ".", why, sizeof why) == 0) {
+			if (asprintf(&cpath, "%s/ecap/trust-cache", pre.gitdir) < 0)
+				ecap_err(ECAP_EXIT_ERR, "asprintf");
+			cache = ecap_trust_cache_load(cpath);
+			ecap_trust_cache_prestat(cache, pre.base);
+			free(cpath);
+			ecap_trust_repo_close(&pre);
+		}
+	}
+
 	/* The approval: signatures, policy, no rewinding. */
 	if (ecap_trust_xload(".", signers, rev, since, &r, &s, why, sizeof why) != 0) {
 		violation(log, &r, &s, why, NULL, 0);
@@ -311,7 +329,7 @@ main(int argc, char *argv[])
 		free(taken);
 		free(found);
 	}
-	if (!nocache) {
+	if (!nocache && cache == NULL) {
 		char *cpath;
 
 		if (asprintf(&cpath, "%s/ecap/trust-cache", r.gitdir) < 0)

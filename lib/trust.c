@@ -1,5 +1,6 @@
 /* trust.c - trust manifests, ecap-trust(5): parsing, writing, hashing, the stat cache. */
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -517,6 +518,8 @@ struct cache_rec {
 	unsigned long long dev, ino, size;
 	struct timespec mtime, ctime, hashed;	/* hashed: when the run that hashed it began */
 	int used;			/* looked up or stored by this run */
+	int stated;			/* st holds the file's stat from ecap_trust_cache_prestat() */
+	struct stat st;
 };
 
 struct ecap_trust_cache {
@@ -525,6 +528,9 @@ struct ecap_trust_cache {
 	size_t n, cap;
 	int dirty;
 	struct timespec start;
+	pthread_t stater;		/* ecap_trust_cache_prestat()'s thread */
+	int stating;
+	int dirfd;
 };
 
 #define CACHE_MAGIC	"ecap-trust-cache 2\n"
@@ -581,7 +587,6 @@ ecap_trust_cache_load(const char *path)
 		struct disk_rec d;
 		struct cache_rec r;
 
-		memcpy(r.hash, p, 32);
 		memcpy(&d, p + 32, sizeof d);
 		p += 32 + sizeof d;
 		if (d.pathlen == 0 || d.pathlen > (uint64_t)(end - p) ||
@@ -589,11 +594,15 @@ ecap_trust_cache_load(const char *path)
 		    d.ctime_ns < 0 || d.hashed_ns < 0 || d.mtime_ns > 999999999 ||
 		    d.ctime_ns > 999999999 || d.hashed_ns > 999999999)
 			break;
-		r = (struct cache_rec){ xstrndup((const char *)p, (size_t)d.pathlen), { 0 }, d.dev,
-		    d.ino, d.size, { (time_t)d.mtime_s, (long)d.mtime_ns },
-		    { (time_t)d.ctime_s, (long)d.ctime_ns }, { (time_t)d.hashed_s,
-		    (long)d.hashed_ns }, 0 };
+		memset(&r, 0, sizeof r);
+		r.path = xstrndup((const char *)p, (size_t)d.pathlen);
 		memcpy(r.hash, p - 32 - sizeof d, 32);
+		r.dev = d.dev;
+		r.ino = d.ino;
+		r.size = d.size;
+		r.mtime = (struct timespec){ (time_t)d.mtime_s, (long)d.mtime_ns };
+		r.ctime = (struct timespec){ (time_t)d.ctime_s, (long)d.ctime_ns };
+		r.hashed = (struct timespec){ (time_t)d.hashed_s, (long)d.hashed_ns };
 		p += d.pathlen;
 		if (c->n == c->cap) {
 			c->cap = c->cap ? 2 * c->cap : 256;
@@ -667,7 +676,34 @@ cache_put(struct ecap_trust_cache *c, const char *path, const struct stat *st,
 	r->ctime = st->st_ctim;
 	r->hashed = c->start;
 	r->used = 1;
+	r->stated = 0;
 	c->dirty = 1;
+}
+
+static void *
+prestat(void *arg)
+{
+	struct ecap_trust_cache *c = arg;
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		c->v[i].stated = fstatat(c->v[i].path[0] == '/' ? AT_FDCWD : c->dirfd, c->v[i].path,
+		    &c->v[i].st, 0) == 0;
+	return NULL;
+}
+
+void
+ecap_trust_cache_prestat(struct ecap_trust_cache *c, const char *base)
+{
+	if (c == NULL || c->n == 0 || c->stating)
+		return;
+	if ((c->dirfd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return;
+	if (pthread_create(&c->stater, NULL, prestat, c) != 0) {
+		close(c->dirfd);
+		return;
+	}
+	c->stating = 1;
 }
 
 void
@@ -730,6 +766,10 @@ ecap_trust_cache_free(struct ecap_trust_cache *c)
 
 	if (c == NULL)
 		return;
+	if (c->stating) {
+		pthread_join(c->stater, NULL);
+		close(c->dirfd);
+	}
 	for (i = 0; i < c->n; i++)
 		free(c->v[i].path);
 	free(c->v);
@@ -794,7 +834,10 @@ hash_one(const struct hashjob *j, size_t i)
 		ecap_sha256(a->hash, e->spec, strlen(e->spec));
 		return;
 	}
-	if (fstatat(dfd, e->path, st, 0) < 0) {
+	r = j->cache != NULL ? cache_find(j->cache, e->path) : NULL;
+	if (r != NULL && r->stated) {
+		*st = r->st;
+	} else if (fstatat(dfd, e->path, st, 0) < 0) {
 		a->err = errno;
 		return;
 	}
@@ -803,7 +846,7 @@ hash_one(const struct hashjob *j, size_t i)
 		a->why = "not a regular file";
 		return;
 	}
-	if (j->cache != NULL && (r = cache_find(j->cache, e->path)) != NULL && cache_fresh(r, st)) {
+	if (r != NULL && cache_fresh(r, st)) {
 		memcpy(a->hash, r->hash, sizeof a->hash);
 		a->cached = 1;
 		return;
@@ -849,6 +892,11 @@ ecap_trust_hash_entries(struct ecap_trust_entry *const *e, size_t n, const char 
 
 	if (j.dirfd < 0)
 		ecap_err(ECAP_EXIT_ERR, "%s", base);
+	if (cache != NULL && cache->stating) {
+		pthread_join(cache->stater, NULL);
+		cache->stating = 0;
+		close(cache->dirfd);
+	}
 
 	/* Below a few hundred entries threads cost more than they save. */
 	ecap_parallel_for(n, n < 256 ? 1 : threads, hash_range, &j);

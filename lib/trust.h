@@ -152,6 +152,12 @@ struct ecap_trust_cache;
 
 /* Load path (a missing or unreadable file is an empty cache); NULL path: no cache. */
 struct ecap_trust_cache *ecap_trust_cache_load(const char *path);
+/*
+ * Start stat()ing every file the cache knows (paths relative to base) on a
+ * thread of its own, so that it overlaps with reading and checking the
+ * approval; ecap_trust_hash_entries() waits for it and uses those stats.
+ */
+void ecap_trust_cache_prestat(struct ecap_trust_cache *c, const char *base);
 /* Drop the records this run neither looked up nor stored (files no longer approved). */
 void ecap_trust_cache_prune(struct ecap_trust_cache *c);
 /* Write the cache back when it changed (atomically; errors are ignored: it is only a cache). */
