@@ -326,12 +326,17 @@ main(int argc, char *argv[])
 	static struct ecap_audit *log;
 	char why[512], *confirmed = NULL, fp[64], hex[GIT_OID_HEXSZ + 1];
 	git_oid commit, seen;
+	unsigned char seen_opt[O_AUDITDB + 1] = { 0 };
 	enum ecap_trust_kind k;
 	uint64_t v;
 
 	ecap_setprogname(argv[0]);
 	q.threads = ecap_ncpu();
 	while ((ch = getopt_long(argc, argv, "C:f:hk:m:n:V", longopts, NULL)) != -1) {
+		/* -C, --remove and --principal may be repeated; no other option. */
+		if (ch != 'C' && ch != O_REMOVE && ch != O_PRINCIPAL && ch > 0 &&
+		    ch < (int)sizeof(seen_opt) && seen_opt[ch]++)
+			ecap_errx(ECAP_EXIT_ERR, "an option was given twice");
 		switch (ch) {
 		case 'C':
 			if (chdir(optarg) < 0)

@@ -167,6 +167,7 @@ main(int argc, char *argv[])
 	int ch, nofiles = 0, nocache = 0, json = 0, list = 0, modified = 0, hashes = 0;
 	int verbose = 0, auditing = 0, rc = ECAP_EXIT_OK;
 	unsigned threads = ecap_ncpu();
+	unsigned char seen[O_AUDITDB + 1] = { 0 };
 	/* Static: what the program holds when an error ends it stays reachable. */
 	static struct ecap_trust_repo r;
 	static struct ecap_trust_state s;
@@ -181,6 +182,9 @@ main(int argc, char *argv[])
 
 	ecap_setprogname(argv[0]);
 	while ((ch = getopt_long(argc, argv, "C:hj:vV", longopts, NULL)) != -1) {
+		/* -C may be repeated, as git's; no other option. */
+		if (ch != 'C' && ch > 0 && ch < (int)sizeof(seen) && seen[ch]++)
+			ecap_errx(ECAP_EXIT_ERR, "an option was given twice");
 		switch (ch) {
 		case 'C':
 			if (chdir(optarg) < 0)

@@ -423,6 +423,12 @@ sha() {
 	assert_output 'trust-approve: --remove nothing: no such entry'
 	run -2 as alice --yes --approvals 0
 	assert_output 'trust-approve: --approvals 0: not 1 to 1000'
+	# An option given twice is refused; -C, --remove and --principal may repeat.
+	run -2 as alice --yes --key ../bob -f guidebook
+	assert_output 'trust-approve: an option was given twice'
+	run -2 trust-verify --no-cache --no-cache
+	assert_output 'trust-verify: an option was given twice'
+	run -0 trust-approve -C .. -C repo --dry-run --principal a@x --principal b@x -f guidebook
 	run -2 as alice --yes scripts/missing.sh
 	assert_output --partial 'scripts/missing.sh'
 	run -2 trust-verify --commit nosuchrev
