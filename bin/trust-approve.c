@@ -325,7 +325,7 @@ main(int argc, char *argv[])
 	static struct ecap_sshkey key;
 	static struct ecap_audit *log;
 	char why[512], *confirmed = NULL, fp[64], hex[GIT_OID_HEXSZ + 1];
-	git_oid commit, seen;
+	git_oid commit;
 	unsigned char seen_opt[O_AUDITDB + 1] = { 0 };
 	enum ecap_trust_kind k;
 	uint64_t v;
@@ -453,14 +453,8 @@ main(int argc, char *argv[])
 			ecap_errx(ECAP_EXIT_NO, "%s; move %s back to an approval that verifies (git "
 			    "update-ref %s COMMIT)", why, ECAP_TRUST_REF, ECAP_TRUST_REF);
 		if (rc == 0) {
-			int seenrc = ecap_trust_seen(&r, &seen);
-
-			if (seenrc == 1 && !git_oid_equal(&seen, &s.tip) &&
-			    git_graph_descendant_of(r.git, &s.tip, &seen) != 1)
-				seenrc = 0;
-			if ((ecap_trust_check_seen(&r, &s, NULL, why, sizeof why) != 0 ||
-			    (ecap_trust_check(&r, &s, &a, 0, (long long)time(NULL), seenrc == 1 ?
-			    &seen : NULL, why, sizeof why) != 0 && !s.signed_ok)))
+			if (ecap_trust_verify(&r, &s, &a, 0, NULL, why, sizeof why) != 0 &&
+			    !s.signed_ok)
 				ecap_errx(ECAP_EXIT_NO, "the current approval does not verify: %s; move "
 				    "%s back to an approval that does (git update-ref %s COMMIT)",
 				    why, ECAP_TRUST_REF, ECAP_TRUST_REF);

@@ -788,21 +788,13 @@ check_trust(struct run *r, const char *repo)
 	static struct ecap_trust_state ts;
 	unsigned char ch[32];
 	char why[512], mod[72], cap[72] = "", commit[GIT_OID_HEXSZ + 1] = "";
-	const char *hh = NULL;
-	size_t i, n = 0;
+	/* The capsule hash ecap-open passed on (x-capsule-hash), when it is one. */
+	const int hh = ecap_hex_decode(ch, 32, r->capsule_hash) == 0;
+	size_t i;
 	int ok = 0, rc;
 
-	if (r->framed && (hh = ecap_meta_find(r->meta, strlen(r->meta), "x-capsule-hash", NULL,
-	    &n)) != NULL && n == 64) {
-		char hex[65];
-
-		memcpy(hex, hh, 64);
-		hex[64] = '\0';
-		if (ecap_hex_decode(ch, 32, hex) < 0)
-			hh = NULL;
-		else
-			ecap_trust_hash_text(cap, ch);
-	}
+	if (hh)
+		ecap_trust_hash_text(cap, ch);
 	ecap_trust_hash_text(mod, r->modhash);
 	rc = ecap_trust_xload(repo, NULL, NULL, NULL, &tr, &ts, why, sizeof why);
 	if (rc == 0) {
@@ -815,18 +807,17 @@ check_trust(struct run *r, const char *repo)
 			const struct ecap_trust_entry *e = &ts.manifest.v[i];
 
 			ok = (e->kind == ECAP_TRUST_WASM && memcmp(e->hash, r->modhash, 32) == 0) ||
-			    (e->kind == ECAP_TRUST_CAPSULE && hh != NULL &&
-			    memcmp(e->hash, ch, 32) == 0);
+			    (e->kind == ECAP_TRUST_CAPSULE && hh && memcmp(e->hash, ch, 32) == 0);
 		}
 		if (!ok)
-			snprintf(why, sizeof why, "%s %.71s is not approved by %s %s", hh != NULL ?
-			    "capsule" : "module", hh != NULL ? cap : mod, ECAP_TRUST_REF, commit);
+			snprintf(why, sizeof why, "%s %.71s is not approved by %s %s", hh ? "capsule" :
+			    "module", hh ? cap : mod, ECAP_TRUST_REF, commit);
 	}
 	if (!ok && r->audit != NULL) {
 		json_t *o = json_pack("{s:s, s:s, s:s}", "repository", tr.base, "reason", why,
 		    "module_hash", mod + 7);
 
-		if (hh != NULL)
+		if (hh)
 			json_object_set_new(o, "capsule_hash", json_string(cap + 7));
 		if (r->capsule[0] != '\0')
 			json_object_set_new(o, "capsule_id", json_string(r->capsule));

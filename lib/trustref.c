@@ -882,6 +882,32 @@ ecap_trust_ref_update(struct ecap_trust_repo *r, const git_oid *commit, const gi
 	return 0;
 }
 
+int
+ecap_trust_verify(struct ecap_trust_repo *r, struct ecap_trust_state *s,
+    const struct ecap_allowed_signers *a, unsigned minapprovals, const git_oid *since,
+    char *why, size_t whylen)
+{
+	git_oid seen;
+	const git_oid *stop = since;
+	int rc;
+
+	if (stop == NULL && ecap_trust_seen(r, &seen) == 1)
+		stop = &seen;
+	/*
+	 * The signatures first, back to that approval when the tip descends from
+	 * it (to the root when not), then the descent itself.
+	 */
+	if (stop != NULL && !git_oid_equal(stop, &s->tip) &&
+	    git_graph_descendant_of(r->git, &s->tip, stop) != 1)
+		stop = NULL;
+	rc = ecap_trust_check(r, s, a, minapprovals, (long long)time(NULL), stop, why, whylen);
+	if ((rc == 0 || s->signed_ok) && ecap_trust_check_seen(r, s, since, why, whylen) != 0) {
+		s->signed_ok = 0;
+		rc = 1;
+	}
+	return rc;
+}
+
 void
 ecap_trust_xsigners(struct ecap_trust_repo *r, const char *path, struct ecap_allowed_signers *a)
 {
@@ -919,7 +945,7 @@ ecap_trust_xload(const char *path, const char *signers_path, const char *rev, co
 	char *floor;
 	unsigned minapprovals = 0;
 	git_oid sinceid;
-	const git_oid *stop = NULL;
+	const git_oid *sincep = NULL;
 	git_object *o;
 	int rc;
 
@@ -945,24 +971,12 @@ ecap_trust_xload(const char *path, const char *signers_path, const char *rev, co
 		if (git_revparse_single(&o, r->git, since) < 0)
 			ecap_errx(ECAP_EXIT_ERR, "%s: %s", since, giterr());
 		sinceid = *git_object_id(o);
-		stop = &sinceid;
+		sincep = &sinceid;
 		git_object_free(o);
 	}
-	if (since == NULL && ecap_trust_seen(r, &sinceid) == 1)
-		stop = &sinceid;
 	rc = ecap_trust_read(r, rev, s, why, whylen);
-	/*
-	 * The signatures first, back to the approval seen before when the tip
-	 * descends from it (to the root when not), then the descent itself.
-	 */
-	if (rc == 0 && stop != NULL && !git_oid_equal(stop, &s->tip) &&
-	    git_graph_descendant_of(r->git, &s->tip, stop) != 1)
-		stop = NULL;
 	if (rc == 0)
-		rc = ecap_trust_check(r, s, &a, minapprovals, (long long)time(NULL), stop, why,
-		    whylen);
-	if (rc == 0)
-		rc = ecap_trust_check_seen(r, s, since != NULL ? &sinceid : NULL, why, whylen);
+		rc = ecap_trust_verify(r, s, &a, minapprovals, sincep, why, whylen);
 	if (rc == 0 && rev == NULL)
 		ecap_trust_record_seen(r, &s->tip);
 	if (rc < 0)

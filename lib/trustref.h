@@ -125,6 +125,16 @@ int ecap_trust_check(struct ecap_trust_repo *r, struct ecap_trust_state *s,
     const struct ecap_allowed_signers *a, unsigned minapprovals, long long now,
     const git_oid *stop, char *why, size_t whylen);
 
+/*
+ * Check s as an approval that may stand: ecap_trust_check() back to since
+ * (NULL: the seen tip, when the tip descends from it), then
+ * ecap_trust_check_seen() against since.  Returns 0, or 1 with why; a
+ * rewound tip clears s->signed_ok.
+ */
+int ecap_trust_verify(struct ecap_trust_repo *r, struct ecap_trust_state *s,
+    const struct ecap_allowed_signers *a, unsigned minapprovals, const git_oid *since,
+    char *why, size_t whylen);
+
 void ecap_trust_state_free(struct ecap_trust_state *s);
 
 /*
