@@ -26,7 +26,7 @@
 #define TABL_MAX	(ECAP_FRAME_MAX / 32)	/* leaf hashes in one TABL frame */
 #define STANZA_SYM_LEN	(1 + 8 + 48)
 #define STANZA_X_LEN	(1 + 8 + 32 + 48)
-#define BATCH_BYTES	(4u << 20)	/* plaintext a round of threads works on */
+#define BATCH_BYTES	(2u << 20)	/* plaintext a round of threads works on; two rounds are locked */
 #define META_MAX	(1u << 20)	/* metadata, bytes */
 #define PROGRESS_BYTES	(64u << 20)	/* a progress line from this much payload on */
 
@@ -322,29 +322,187 @@ seed_for_reproducible(const struct ecap_seal_opts *o, struct source *src,
 }
 
 /*
- * Read up to per pages into buf (one slot each) and seal them on every
- * thread, their leaf hashes into leaf; page numbers start at first.
- * Returns the number of pages; *last is set with the capsule's last page,
- * and *total grows by the plaintext bytes read.
+ * One pass over the payload: a batch of pages at a time is read and sealed
+ * on the pool while the next batch is read and the last one, sealed, goes
+ * to emit(), in page order.
  */
+struct sealpass {
+	struct source *src;
+	const struct ecap_seal_opts *o;
+	struct ecap_pool *pool;
+	struct sealjob job[2];
+	ecap_merkle_hash *leaves[2];
+	size_t per;
+	uint64_t total;			/* plaintext bytes read */
+	void (*emit)(struct sealpass *sp, const struct sealjob *j, size_t n);
+	void *arg;
+};
+
+/* Read up to sp->per pages, from page first on, into j; returns how many. */
 static size_t
-seal_batch(struct source *src, const struct ecap_seal_opts *o, const struct ecap_aead *aead,
-    const unsigned char *hh, unsigned char *buf, size_t slot, size_t per, size_t *plen,
-    ecap_merkle_hash *leaf, uint64_t first, int *carry, unsigned char *carried, int *last,
-    uint64_t *total)
+read_batch(struct sealpass *sp, struct sealjob *j, uint64_t first, int *carry,
+    unsigned char *carried, int *last)
 {
-	struct sealjob j = { aead, hh, buf, slot, plen, first, UINT64_MAX, leaf };
 	size_t n = 0;
 
-	while (n < per && !*last) {
-		plen[n] = read_page(src, buf + n * slot, o->page_size, carry, carried, last);
-		*total += plen[n];
+	j->first = first;
+	j->last = UINT64_MAX;
+	while (n < sp->per && !*last) {
+		j->len[n] = read_page(sp->src, j->buf + n * j->slot, sp->o->page_size, carry,
+		    carried, last);
+		sp->total += j->len[n];
 		n++;
 	}
 	if (*last)
-		j.last = first + n - 1;
-	ecap_parallel_for(n, o->threads, seal_range, &j);
+		j->last = first + n - 1;
 	return n;
+}
+
+/* Seal the whole payload once, leaf hashes too when withleaf; returns the page count. */
+static uint64_t
+seal_pass(struct sealpass *sp, int withleaf,
+    void (*emit)(struct sealpass *sp, const struct sealjob *j, size_t n))
+{
+	size_t n[2];
+	uint64_t first = 0;
+	int b = 0, carry = 0, last = 0;
+	unsigned char carried;
+
+	sp->total = 0;
+	sp->emit = emit;
+	for (b = 0; b < 2; b++)
+		sp->job[b].leaf = withleaf ? sp->leaves[b] : NULL;
+	b = 0;
+	n[0] = read_batch(sp, &sp->job[0], 0, &carry, &carried, &last);
+	ecap_pool_submit(sp->pool, n[0], seal_range, &sp->job[0]);
+	while (n[b] > 0) {
+		int nb = !b;
+
+		n[nb] = last ? 0 : read_batch(sp, &sp->job[nb], first + n[b], &carry, &carried,
+		    &last);
+		ecap_pool_wait(sp->pool);
+		if (n[nb] > 0)
+			ecap_pool_submit(sp->pool, n[nb], seal_range, &sp->job[nb]);
+		sp->emit(sp, &sp->job[b], n[b]);
+		first += n[b];
+		b = nb;
+	}
+	return first;
+}
+
+/* What the passes build: the page table, its tree, the tags for a second pass, the output. */
+struct sealout {
+	ecap_merkle_hash *table;
+	uint64_t pages, cap;
+	struct ecap_merkle m;
+	unsigned char *tags;		/* two passes: every page's tag */
+	int spool;			/* spooled: the ciphertext, or -1 */
+	struct ecap_frame_writer *w;	/* one pass, and the second of two: the PAGE frames */
+	struct iovec *iov;		/* a batch's pages, for w */
+	uint64_t size;			/* one pass: the payload's length, bytes */
+	const char *inname;
+	int progress;			/* a progress line on stderr */
+};
+
+/* Write the n pages of j as PAGE frames to so->w; their digests are at digest. */
+static void
+write_pages(struct sealout *so, const struct sealjob *j, size_t n,
+    const ecap_merkle_hash *digest)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		so->iov[i] = (struct iovec){ j->buf + i * j->slot, j->len[i] + ECAP_AEAD_TAG_LEN };
+	ecap_frame_writev(so->w, "PAGE", so->iov, n, digest);
+}
+
+/* Take the leaf hashes (and tags) of a sealed batch into the table; write or spool it. */
+static void
+emit_first(struct sealpass *sp, const struct sealjob *j, size_t n)
+{
+	struct sealout *so = sp->arg;
+	size_t i, slot = j->slot;
+
+	/* One pass: a file that grows (into the capsule itself, say) stops at once. */
+	if (so->size > 0 && sp->total > so->size)
+		ecap_errx(ECAP_EXIT_ERR, "%s: changed while it was being sealed", so->inname);
+	if (so->pages + n > so->cap) {
+		so->cap = so->cap ? 2 * so->cap : 1024;
+		while (so->cap < so->pages + n)
+			so->cap *= 2;
+		so->table = ecap_xrealloc(so->table, so->cap * sizeof(*so->table));
+		if (so->w == NULL && so->spool == -1)
+			so->tags = ecap_xrealloc(so->tags, so->cap * ECAP_AEAD_TAG_LEN);
+	}
+	for (i = 0; i < n; i++) {
+		memcpy(so->table[so->pages + i], j->leaf[i], sizeof(j->leaf[i]));
+		ecap_merkle_push(&so->m, j->leaf[i]);
+		if (so->w == NULL && so->spool == -1)
+			memcpy(so->tags + (so->pages + i) * ECAP_AEAD_TAG_LEN,
+			    j->buf + i * slot + j->len[i], ECAP_AEAD_TAG_LEN);
+	}
+	if (so->w != NULL)
+		write_pages(so, j, n, j->leaf);
+	if (so->spool != -1)
+		ecap_writeall(so->spool, j->buf, (n - 1) * slot + j->len[n - 1] + ECAP_AEAD_TAG_LEN,
+		    "spool");
+	so->pages += n;
+	if (so->progress && sp->total >= PROGRESS_BYTES)
+		fprintf(stderr, "\r%s: sealed %llu MiB", ecap_progname,
+		    (unsigned long long)(sp->total >> 20));
+}
+
+/*
+ * The second of two passes: the same plaintext under the same key and nonce
+ * gives the same page; the tag, a MAC over the page under a key that nobody
+ * else holds, tells whether it is, without hashing the page again.
+ */
+static void
+emit_again(struct sealpass *sp, const struct sealjob *j, size_t n)
+{
+	struct sealout *so = sp->arg;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		uint64_t idx = j->first + i;
+
+		if (idx >= so->pages || memcmp(j->buf + i * j->slot + j->len[i],
+		    so->tags + idx * ECAP_AEAD_TAG_LEN, ECAP_AEAD_TAG_LEN) != 0)
+			ecap_errx(ECAP_EXIT_ERR, "%s: changed while it was being sealed", so->inname);
+	}
+	write_pages(so, j, n, so->table + j->first);
+}
+
+/*
+ * Can the capsule be written out of order to fd: a regular file, not in
+ * append mode?  *base is where it starts.
+ */
+static int
+out_seekable(int fd, off_t *base)
+{
+	struct stat st;
+	int fl;
+
+	return fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (fl = fcntl(fd, F_GETFL)) != -1 &&
+	    !(fl & O_APPEND) && (*base = lseek(fd, 0, SEEK_CUR)) != -1;
+}
+
+/*
+ * The length of k's signatures, when every signature has the same length
+ * (Ed25519), else 0 (an ECDSA signature's integers vary in length).
+ */
+static size_t
+sign_len(const struct ecap_sshkey *k)
+{
+	struct ecap_ssh_out sig = { 0 };
+	size_t len;
+
+	if (k->type != ECAP_SSHKEY_ED25519 || ecap_sshsig_sign(k, ECAP_SIGN_NAMESPACE, "", 0,
+	    &sig) < 0)
+		return 0;
+	len = sig.len;
+	ecap_ssh_out_free(&sig);
+	return len;
 }
 
 /* An unnamed temporary file for the ciphertext, in $TMPDIR. */
@@ -366,21 +524,20 @@ void
 ecap_seal(const struct ecap_seal_opts *o, int infd, const char *inname, int outfd,
     const char *outname)
 {
-	struct ecap_frame_writer w;
+	struct ecap_frame_writer w, wp;
 	struct bytes head = { 0 }, sigbytes = { 0 }, metatext = { 0 }, rcpts = { 0 };
 	struct ecap_aead aead, wrap;
 	unsigned char seed[32], salt[32], filekey[32], paykey[32], k[32], hh[32];
-	unsigned char *buf;
 	char **meta;
-	ecap_merkle_hash *table = NULL, *leaf;
-	unsigned char *tags = NULL;
-	size_t *plen, i, slot, per;
-	uint64_t pages = 0, total = 0, cap = 0;
-	int spool, carry = 0, last = 0, twopass;
-	off_t start = 0;
-	unsigned char carried;
-	struct ecap_merkle m;
+	size_t i, slot, siglen = 0;
+	uint64_t headlen = 0;
+	int b, seekable_in;
+	off_t start = 0, base = 0;
+	struct stat ist;
 	struct source src = { o->prefix, o->prefixlen, 0, infd, inname };
+	/* Static, so that what they hold stays reachable when an error ends the program. */
+	static struct sealpass sp;
+	static struct sealout so;
 
 	if (o->sym == NULL && o->nrcpt == 0)
 		ecap_errx(ECAP_EXIT_ERR, "no key: give a master key or a recipient");
@@ -485,9 +642,7 @@ ecap_seal(const struct ecap_seal_opts *o, int infd, const char *inname, int outf
 	}
 	explicit_bzero(k, sizeof(k));
 
-	/* Every key is good: now the header goes out, and its hash is the pages' AAD. */
-	ecap_frame_writer_init(&w, outfd, outname);
-	ecap_frame_begin(&w, ECAP_CAPSULE_FORMAT, ECAP_CAPSULE_VERSION);
+	/* Every key is good: the header up to the stanzas, whose hash is the pages' AAD. */
 	{
 		char hdr[32];
 		int n = snprintf(hdr, sizeof(hdr), "%s/%d", ECAP_CAPSULE_FORMAT,
@@ -495,86 +650,106 @@ ecap_seal(const struct ecap_seal_opts *o, int infd, const char *inname, int outf
 
 		bytes_frame(&sigbytes, "ECAP", hdr, n);
 	}
-	signed_frame(&w, &sigbytes, "HEAD", head.p, head.len);
-	free(head.p);
+	bytes_frame(&sigbytes, "HEAD", head.p, head.len);
 	for (i = 0; i < rcpts.len;) {
 		size_t n = rcpts.p[i] == ECAP_STANZA_SYM ? STANZA_SYM_LEN : STANZA_X_LEN;
 
-		signed_frame(&w, &sigbytes, "RCPT", rcpts.p + i, n);
+		bytes_frame(&sigbytes, "RCPT", rcpts.p + i, n);
 		i += n;
 	}
+	free(head.p);
 	free(rcpts.p);
 	ecap_sha256(hh, sigbytes.p, sigbytes.len);
 
-	/* The pages, sealed into the spool a batch at a time on every thread. */
 	kek(paykey, filekey, sizeof(filekey), salt, sizeof(salt), "ecap payload");
 	explicit_bzero(filekey, sizeof(filekey));
 	ecap_aead_init(&aead, o->aead, paykey);
 	explicit_bzero(paykey, sizeof(paykey));
 	explicit_bzero(seed, sizeof(seed));
 	slot = (size_t)o->page_size + ECAP_AEAD_TAG_LEN;
-	per = BATCH_BYTES / o->page_size;
-	if (per < 1)
-		per = 1;
-	buf = ecap_secmem_alloc(per * slot);
-	plen = ecap_xcalloc(per, sizeof(*plen));
-	leaf = ecap_xcalloc(per, sizeof(*leaf));
+	memset(&sp, 0, sizeof(sp));
+	memset(&so, 0, sizeof(so));
+	sp.per = BATCH_BYTES / o->page_size;
+	if (sp.per < 1)
+		sp.per = 1;
+	sp.src = &src;
+	sp.o = o;
+	sp.arg = &so;
+	sp.pool = ecap_pool_start(o->threads);
+	for (b = 0; b < 2; b++) {
+		sp.job[b] = (struct sealjob){ &aead, hh, ecap_secmem_alloc(sp.per * slot), slot,
+		    ecap_xcalloc(sp.per, sizeof(size_t)), 0, UINT64_MAX, NULL };
+		sp.leaves[b] = ecap_xcalloc(sp.per, sizeof(ecap_merkle_hash));
+	}
+	ecap_merkle_init(&so.m);
+	so.spool = -1;
+	so.inname = inname;
+	so.progress = o->progress && isatty(STDERR_FILENO);
+	so.iov = ecap_xcalloc(sp.per, sizeof(*so.iov));
+
 	/*
-	 * A regular file is read twice, the second time to seal its pages again
-	 * as they are written (the same key and nonces give the same pages, and
-	 * their leaf hashes are checked against the table); anything else is
-	 * spooled, sealed, in an unnamed temporary file.
+	 * Into a regular file, the pages are written once, where they belong
+	 * after a header whose length is known in advance, and the header is
+	 * written last.  Otherwise a regular file is read twice, the second time
+	 * to seal its pages again as they are written; anything else is spooled,
+	 * sealed, in an unnamed temporary file.
 	 */
+	seekable_in = src.fd != -1 && src.prelen == 0 && fstat(src.fd, &ist) == 0 &&
+	    S_ISREG(ist.st_mode) && (start = lseek(src.fd, 0, SEEK_CUR)) != -1;
 	{
-		struct stat st;
+		struct stat ost;
 
-		twopass = src.fd != -1 && src.prelen == 0 && fstat(src.fd, &st) == 0 &&
-		    S_ISREG(st.st_mode) && (start = lseek(src.fd, 0, SEEK_CUR)) != -1;
+		if (seekable_in && fstat(outfd, &ost) == 0 && ost.st_dev == ist.st_dev &&
+		    ost.st_ino == ist.st_ino)
+			ecap_errx(ECAP_EXIT_ERR, "%s: input file is output file", inname);
 	}
-	spool = twopass ? -1 : spool_open();
-	ecap_merkle_init(&m);
-	while (!last) {
-		size_t n = seal_batch(&src, o, &aead, hh, buf, slot, per, plen, leaf, pages,
-		    &carry, &carried, &last, &total);
+	/* A size of 0 may not be the truth (/proc): such a file is read twice. */
+	if (seekable_in && ist.st_size > start && out_seekable(outfd, &base) &&
+	    (o->signer == NULL || (siglen = sign_len(o->signer)) > 0)) {
+		uint64_t size = (uint64_t)(ist.st_size - start);
+		uint64_t want = (size - 1) / o->page_size + 1;
 
-		if (pages + n > cap) {
-			cap = cap ? 2 * cap : 1024;
-			while (cap < pages + n)
-				cap *= 2;
-			table = ecap_xrealloc(table, cap * sizeof(*table));
-		}
-		if (twopass)
-			tags = ecap_xrealloc(tags, cap * ECAP_AEAD_TAG_LEN);
-		for (i = 0; i < n; i++) {
-			memcpy(table[pages + i], leaf[i], sizeof(leaf[i]));
-			ecap_merkle_push(&m, leaf[i]);
-			if (twopass)
-				memcpy(tags + (pages + i) * ECAP_AEAD_TAG_LEN,
-				    buf + i * slot + plen[i], ECAP_AEAD_TAG_LEN);
-		}
-		if (!twopass)
-			ecap_writeall(spool, buf, (n - 1) * slot + plen[n - 1] + ECAP_AEAD_TAG_LEN,
-			    "spool");
-		pages += n;
-		if (o->progress && total >= PROGRESS_BYTES && isatty(STDERR_FILENO))
-			fprintf(stderr, "\r%s: sealed %llu MiB", ecap_progname,
-			    (unsigned long long)(total >> 20));
+		headlen = sigbytes.len + (want + TABL_MAX - 1) / TABL_MAX * ECAP_FRAME_HDR +
+		    want * 32 + ECAP_FRAME_HDR + ROOT_LEN +
+		    (o->signer != NULL ? ECAP_FRAME_HDR + siglen : 0) +
+		    ECAP_FRAME_HDR + ECAP_SHA256_LEN;
+		if (lseek(outfd, base + headlen, SEEK_SET) == -1)
+			ecap_err(ECAP_EXIT_ERR, "%s: seek", outname);
+		ecap_frame_writer_init(&wp, outfd, outname);
+		so.w = &wp;
+		so.size = size;
+		seal_pass(&sp, 1, emit_first);
+		if (so.pages != want || sp.total != size)
+			ecap_errx(ECAP_EXIT_ERR, "%s: changed while it was being sealed", inname);
+		if (lseek(outfd, base, SEEK_SET) == -1)
+			ecap_err(ECAP_EXIT_ERR, "%s: seek", outname);
+	} else {
+		if (!seekable_in)
+			so.spool = spool_open();
+		seal_pass(&sp, 1, emit_first);
 	}
-	if (o->progress && total >= PROGRESS_BYTES && isatty(STDERR_FILENO))
+	if (so.progress && sp.total >= PROGRESS_BYTES)
 		fputc('\n', stderr);
 
-	/* The page table, its root, the signature over all of it, a checkpoint. */
-	for (i = 0; i < pages; i += TABL_MAX) {
-		size_t n = pages - i < TABL_MAX ? pages - i : TABL_MAX;
+	/* The header, the page table, its root, the signature over all of it, a checkpoint. */
+	ecap_frame_writer_init(&w, outfd, outname);
+	for (i = 0; i < sigbytes.len; i += ECAP_FRAME_HDR + get32(sigbytes.p + i + 4)) {
+		char type[5] = { 0 };
 
-		signed_frame(&w, &sigbytes, "TABL", table[i], n * sizeof(*table));
+		memcpy(type, sigbytes.p + i, 4);
+		ecap_frame_write(&w, type, sigbytes.p + i + ECAP_FRAME_HDR, get32(sigbytes.p + i + 4));
+	}
+	for (i = 0; i < so.pages; i += TABL_MAX) {
+		size_t n = so.pages - i < TABL_MAX ? so.pages - i : TABL_MAX;
+
+		signed_frame(&w, &sigbytes, "TABL", so.table[i], n * sizeof(*so.table));
 	}
 	{
 		unsigned char root[ROOT_LEN];
 
-		ecap_merkle_root(&m, root);
-		put64(root + 32, pages);
-		put64(root + 40, total);
+		ecap_merkle_root(&so.m, root);
+		put64(root + 32, so.pages);
+		put64(root + 40, sp.total);
 		signed_frame(&w, &sigbytes, "ROOT", root, sizeof(root));
 	}
 	if (o->signer != NULL) {
@@ -583,66 +758,69 @@ ecap_seal(const struct ecap_seal_opts *o, int infd, const char *inname, int outf
 		if (ecap_sshsig_sign(o->signer, ECAP_SIGN_NAMESPACE, sigbytes.p, sigbytes.len,
 		    &sig) < 0)
 			ecap_errx(ECAP_EXIT_ERR, "signing key has no private key");
+		if (so.w != NULL && sig.len != siglen)
+			ecap_errx(ECAP_EXIT_ERR, "the signature is %zu bytes, not the %zu expected",
+			    sig.len, siglen);
 		ecap_frame_write(&w, "SIGN", sig.p, sig.len);
 		ecap_ssh_out_free(&sig);
 	}
 	free(sigbytes.p);
 	ecap_frame_checkpoint(&w);
 
-	/* The pages: sealed again from the file, or from the spool. */
-	if (twopass) {
-		uint64_t again = 0, idx = 0;
+	if (so.w != NULL) {
+		/* One pass: the pages are in place already. */
+		uint64_t lastlen = sp.total - (so.pages - 1) * (uint64_t)o->page_size;
+
+		if (w.off != headlen)
+			ecap_errx(ECAP_EXIT_ERR, "%s: a header of %llu bytes, not the %llu expected",
+			    outname, (unsigned long long)w.off, (unsigned long long)headlen);
+		for (i = 0; i < so.pages; i++)
+			ecap_frame_writer_skip(&w, "PAGE", (i + 1 == so.pages ? lastlen :
+			    o->page_size) + ECAP_AEAD_TAG_LEN, so.table[i]);
+		if (lseek(outfd, base + w.off, SEEK_SET) == -1)
+			ecap_err(ECAP_EXIT_ERR, "%s: seek", outname);
+	} else if (so.spool == -1) {
+		/* The second of two passes. */
+		uint64_t first = sp.total;
 
 		if (lseek(src.fd, start, SEEK_SET) == -1)
 			ecap_err(ECAP_EXIT_ERR, "%s: seek", inname);
-		carry = last = 0;
-		while (!last) {
-			size_t n = seal_batch(&src, o, &aead, hh, buf, slot, per, plen, NULL, idx,
-			    &carry, &carried, &last, &again);
-
-			/*
-			 * The same plaintext under the same key and nonce gives the same
-			 * page; the tag, a MAC over the page under a key that nobody else
-			 * holds, tells whether it is, without hashing the page again.
-			 */
-			for (i = 0; i < n; i++) {
-				if (idx + i >= pages || memcmp(buf + i * slot + plen[i],
-				    tags + (idx + i) * ECAP_AEAD_TAG_LEN, ECAP_AEAD_TAG_LEN) != 0)
-					ecap_errx(ECAP_EXIT_ERR, "%s: changed while it was being sealed",
-					    inname);
-				ecap_frame_write_digest(&w, "PAGE", buf + i * slot,
-				    plen[i] + ECAP_AEAD_TAG_LEN, table[idx + i]);
-			}
-			idx += n;
-		}
-		if (idx != pages || again != total)
+		so.w = &w;
+		if (seal_pass(&sp, 0, emit_again) != so.pages || sp.total != first)
 			ecap_errx(ECAP_EXIT_ERR, "%s: changed while it was being sealed", inname);
-	}
-	if (!twopass && lseek(spool, 0, SEEK_SET) == -1)
-		ecap_err(ECAP_EXIT_ERR, "spool: seek");
-	for (i = 0; !twopass && i < pages;) {
-		size_t n = pages - i < per ? pages - i : per, k2, got, want;
-		size_t lastlen = (size_t)(total - (pages - 1) * (uint64_t)o->page_size) +
+	} else {
+		/* From the spool. */
+		uint64_t lastlen = sp.total - (so.pages - 1) * (uint64_t)o->page_size +
 		    ECAP_AEAD_TAG_LEN;
+		unsigned char *buf = sp.job[0].buf;
 
-		want = (i + n == pages) ? (n - 1) * slot + lastlen : n * slot;
-		got = ecap_readall(spool, buf, want, "spool");
-		if (got != want)
-			ecap_errx(ECAP_EXIT_ERR, "spool: short read");
-		for (k2 = 0; k2 < n; k2++)
-			ecap_frame_write_digest(&w, "PAGE", buf + k2 * slot,
-			    i + k2 + 1 == pages ? lastlen : slot, table[i + k2]);
-		i += n;
+		if (lseek(so.spool, 0, SEEK_SET) == -1)
+			ecap_err(ECAP_EXIT_ERR, "spool: seek");
+		for (i = 0; i < so.pages;) {
+			size_t n = so.pages - i < sp.per ? so.pages - i : sp.per, k2;
+			size_t want = i + n == so.pages ? (n - 1) * slot + lastlen : n * slot;
+
+			if (ecap_readall(so.spool, buf, want, "spool") != want)
+				ecap_errx(ECAP_EXIT_ERR, "spool: short read");
+			for (k2 = 0; k2 < n; k2++)
+				so.iov[k2] = (struct iovec){ buf + k2 * slot,
+				    i + k2 + 1 == so.pages ? lastlen : slot };
+			ecap_frame_writev(&w, "PAGE", so.iov, n, so.table + i);
+			i += n;
+		}
+		close(so.spool);
 	}
 	ecap_frame_end(&w);
-	if (spool != -1)
-		close(spool);
+	ecap_pool_stop(sp.pool);
 	ecap_aead_wipe(&aead);
-	ecap_secmem_free(buf, per * slot);
-	free(plen);
-	free(leaf);
-	free(table);
-	free(tags);
+	for (b = 0; b < 2; b++) {
+		ecap_secmem_free(sp.job[b].buf, sp.per * slot);
+		free(sp.job[b].len);
+		free(sp.leaves[b]);
+	}
+	free(so.table);
+	free(so.tags);
+	free(so.iov);
 }
 
 /* ---- opening ---- */
@@ -897,6 +1075,39 @@ open_range(void *arg, size_t lo, size_t hi)
 	}
 }
 
+/*
+ * Read up to per pages, from page first on, into j's slots (the payload read
+ * straight into its slot); returns how many (0 after the last page).
+ */
+static size_t
+read_pages(struct reader *rd, const struct ecap_capsule *c, struct openjob *j, size_t per,
+    uint64_t first)
+{
+	struct ecap_frame f;
+	size_t n = 0;
+
+	j->first = first;
+	while (n < per && first + n < c->pages) {
+		uint64_t k = first + n;
+		unsigned char *p = j->buf + n * j->slot;
+		size_t want = k + 1 < c->pages ? j->slot :
+		    (size_t)(c->payload_len - k * c->page_size) + ECAP_AEAD_TAG_LEN;
+
+		ecap_frame_reader_into(&rd->r, p, j->slot);
+		next(rd, &f);
+		if (strcmp(f.type, "PAGE") != 0)
+			tampered(rd->name, "offset %llu: frame '%s' where page %llu is due",
+			    (unsigned long long)f.off, f.type, (unsigned long long)k);
+		if (f.len != want)
+			tampered(rd->name, "page %llu: %lu bytes, not %zu",
+			    (unsigned long long)k, (unsigned long)f.len, want);
+		if (f.data != p)
+			memcpy(p, f.data, f.len);
+		j->len[n++] = f.len;
+	}
+	return n;
+}
+
 void
 ecap_open(const struct ecap_open_opts *o, int fd, const char *name, struct ecap_capsule *c)
 {
@@ -905,11 +1116,13 @@ ecap_open(const struct ecap_open_opts *o, int fd, const char *name, struct ecap_
 	struct bytes sigbytes = { 0 };
 	struct ecap_aead aead;
 	unsigned char filekey[32], paykey[32], root[32];
-	unsigned char *buf;
-	size_t slot, per, *plen, i, nh, h, hashed = 0;
+	/* Static, so that what they hold stays reachable when an error ends the program. */
+	static struct openjob job[2];
+	static struct ecap_pool *pool;
+	size_t slot, per, n[2], i, nh, h, hashed = 0;
 	struct hframe *hf = NULL;
 	ptrdiff_t last_kind = 0;
-	int *bad;
+	int b;
 	uint64_t ntable = 0, idx = 0, expect;
 
 	memset(c, 0, sizeof(*c));
@@ -1042,53 +1255,58 @@ ecap_open(const struct ecap_open_opts *o, int fd, const char *name, struct ecap_
 		return;
 	}
 
-	/* The pages: leaf hash, then tag, then out; a batch at a time on every thread. */
+	/*
+	 * The pages: leaf hash, then tag, then out.  A batch at a time goes to
+	 * the threads while this one reads the next batch and writes out the
+	 * last, checked one.
+	 */
 	slot = (size_t)c->page_size + ECAP_AEAD_TAG_LEN;
 	per = BATCH_BYTES / c->page_size;
 	if (per < 1)
 		per = 1;
 	if (per > c->pages)
 		per = c->pages;
-	buf = ecap_secmem_alloc(per * slot);
-	plen = ecap_xcalloc(per, sizeof(*plen));
-	bad = ecap_xcalloc(per, sizeof(*bad));
-	while (idx < c->pages) {
-		struct openjob j = { c, &aead, buf, slot, plen, idx, o->keyless, bad };
-		size_t n = 0;
+	pool = ecap_pool_start(o->threads);
+	for (b = 0; b < 2; b++) {
+		job[b] = (struct openjob){ c, &aead, ecap_secmem_alloc(per * slot), slot,
+		    ecap_xcalloc(per, sizeof(size_t)), 0, o->keyless,
+		    ecap_xcalloc(per, sizeof(int)) };
+	}
+	b = 0;
+	n[0] = read_pages(&rd, c, &job[0], per, 0);
+	ecap_pool_submit(pool, n[0], open_range, &job[0]);
+	while (n[b] > 0) {
+		struct openjob *j = &job[b];
+		int nb = !b;
 
-		while (n < per && idx + n < c->pages) {
-			uint64_t k = idx + n;
-			size_t want = k + 1 < c->pages ? slot :
-			    (size_t)(c->payload_len - k * c->page_size) + ECAP_AEAD_TAG_LEN;
-
-			next(&rd, &f);
-			if (strcmp(f.type, "PAGE") != 0)
-				tampered(name, "offset %llu: frame '%s' where page %llu is due",
-				    (unsigned long long)f.off, f.type, (unsigned long long)k);
-			if (f.len != want)
-				tampered(name, "page %llu: %lu bytes, not %zu",
-				    (unsigned long long)k, (unsigned long)f.len, want);
-			memcpy(buf + n * slot, f.data, f.len);
-			plen[n++] = f.len;
-		}
-		ecap_parallel_for(n, o->threads, open_range, &j);
-		for (i = 0; i < n; i++) {
-			if (bad[i] == 1)
+		n[nb] = read_pages(&rd, c, &job[nb], per, idx + n[b]);
+		ecap_pool_wait(pool);
+		for (i = 0; i < n[b]; i++) {
+			if (j->bad[i] == 1)
 				tampered(name, "page %llu: does not match the page table",
 				    (unsigned long long)(idx + i));
-			if (bad[i] == 2)
+			if (j->bad[i] == 2)
 				tampered(name, "page %llu: authentication failed (tampered)",
 				    (unsigned long long)(idx + i));
+		}
+		if (n[nb] > 0)
+			ecap_pool_submit(pool, n[nb], open_range, &job[nb]);
+		for (i = 0; i < n[b]; i++) {
 			ecap_frame_reader_digest(&rd.r, c->table[idx + i]);
 			if (o->page != NULL && !o->keyless)
-				o->page(o->arg, idx + i, buf + i * slot, plen[i] - ECAP_AEAD_TAG_LEN);
-			explicit_bzero(buf + i * slot, plen[i]);
+				o->page(o->arg, idx + i, j->buf + i * slot,
+				    j->len[i] - ECAP_AEAD_TAG_LEN);
+			explicit_bzero(j->buf + i * slot, j->len[i]);
 		}
-		idx += n;
+		idx += n[b];
+		b = nb;
 	}
-	ecap_secmem_free(buf, per * slot);
-	free(plen);
-	free(bad);
+	ecap_pool_stop(pool);
+	for (b = 0; b < 2; b++) {
+		ecap_secmem_free(job[b].buf, per * slot);
+		free(job[b].len);
+		free(job[b].bad);
+	}
 	if (!o->keyless)
 		ecap_aead_wipe(&aead);
 	next(&rd, &f);

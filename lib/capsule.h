@@ -109,10 +109,14 @@ struct ecap_seal_opts {
 
 /*
  * Seal the payload, o->prefix then what infd gives (infd -1: nothing more;
- * named inname in messages), and write the capsule to outfd (outname).  A
- * regular file is read twice (pages sealed again on the second pass and
- * checked against the page table); other input is spooled, sealed, in an
- * unnamed temporary file until the page table is complete.  Errors end the
+ * named inname in messages), and write the capsule to outfd (outname) from
+ * its current offset.  A regular file of known size into a regular file not
+ * in append mode, unsigned or signed with Ed25519, is read once: the pages
+ * are written after room for the header, whose length the size fixes, and
+ * the header last.  Otherwise a regular file is read twice (pages sealed
+ * again on the second pass and checked against the page table), and other
+ * input is spooled, sealed, in an unnamed temporary file until the page
+ * table is complete.  The capsule is the same either way.  Errors end the
  * program with a message (exit 2).
  */
 void ecap_seal(const struct ecap_seal_opts *o, int infd, const char *inname, int outfd,

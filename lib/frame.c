@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -376,6 +377,16 @@ again:
 
 	/* The payload: grow the buffer only as data arrives, so a lying length costs nothing. */
 	have = 0;
+	if (r->into != NULL && f->len <= r->intocap) {
+		got = f->len ? take(r, r->into, f->len) : 0;
+		if (got < 0)
+			return ECAP_FRAME_EIO;
+		if ((size_t)got < f->len)
+			return fail(r, ECAP_FRAME_ETRUNC, off,
+			    "frame '%s' truncated: %zd of %lu payload bytes", f->type, got,
+			    (unsigned long)f->len);
+		have = f->len;
+	}
 	while (have < f->len) {
 		size_t want = f->len - have;
 
@@ -398,7 +409,8 @@ again:
 			    (unsigned long)f->len);
 		have += got;
 	}
-	f->data = r->buf;
+	f->data = r->into != NULL && f->len <= r->intocap ? r->into : r->buf;
+	r->into = NULL;
 
 	if (memcmp(f->type, "ECAP", 4) == 0) {
 		if (r->state != 0)
@@ -441,6 +453,13 @@ again:
 	goto again;
 }
 
+void
+ecap_frame_reader_into(struct ecap_frame_reader *r, void *dst, size_t cap)
+{
+	r->into = dst;
+	r->intocap = cap;
+}
+
 int
 ecap_frame_xread(struct ecap_frame_reader *r, struct ecap_frame *f)
 {
@@ -460,44 +479,77 @@ ecap_frame_writer_init(struct ecap_frame_writer *w, int fd, const char *name)
 	ecap_sha256_init(&w->hash);
 }
 
+#define WRITEV_FRAMES	256	/* frames a writev() call takes at most */
+
+void
+ecap_frame_writev(struct ecap_frame_writer *w, const char *type, const struct iovec *payload,
+    size_t n, const unsigned char (*digest)[32])
+{
+	unsigned char hdr[WRITEV_FRAMES][ECAP_FRAME_HDR], rec[ECAP_FRAME_RECORD];
+	struct iovec iov[2 * WRITEV_FRAMES], *v;
+	size_t k, m, cnt;
+
+	for (; n > 0; n -= m, payload += m, digest += m) {
+		m = n < WRITEV_FRAMES ? n : WRITEV_FRAMES;
+		for (k = 0; k < m; k++) {
+			size_t len = payload[k].iov_len;
+
+			if (!ecap_frame_valid_type(type) || len > ECAP_FRAME_MAX)
+				ecap_errx(ECAP_EXIT_ERR, "%s: cannot write frame '%s' of %zu bytes",
+				    w->name, type, len);
+			memcpy(hdr[k], type, 4);
+			hdr[k][4] = len >> 24;
+			hdr[k][5] = len >> 16;
+			hdr[k][6] = len >> 8;
+			hdr[k][7] = len;
+			make_record(rec, type, (uint32_t)len, digest[k]);
+			ecap_sha256_update(&w->hash, rec, sizeof(rec));
+			iov[2 * k] = (struct iovec){ hdr[k], sizeof(hdr[k]) };
+			iov[2 * k + 1] = payload[k];
+			w->off += sizeof(hdr[k]) + len;
+		}
+		/* Every header and payload in one writev, then whatever a short write left over. */
+		for (v = iov, cnt = 2 * m; cnt > 0;) {
+			ssize_t got = writev(w->fd, v, cnt > IOV_MAX ? IOV_MAX : (int)cnt);
+
+			if (got < 0) {
+				if (errno == EINTR)
+					continue;
+				ecap_err(ECAP_EXIT_ERR, "%s: write", w->name);
+			}
+			while (cnt > 0 && (size_t)got >= v->iov_len) {
+				got -= v->iov_len;
+				v++;
+				cnt--;
+			}
+			if (cnt > 0) {
+				v->iov_base = (unsigned char *)v->iov_base + got;
+				v->iov_len -= got;
+			}
+		}
+	}
+}
+
 void
 ecap_frame_write_digest(struct ecap_frame_writer *w, const char *type, const void *data,
     size_t len, const unsigned char digest[32])
 {
-	unsigned char hdr[ECAP_FRAME_HDR], rec[ECAP_FRAME_RECORD];
-	struct iovec iov[2];
-	size_t total = sizeof(hdr) + len, done = 0;
+	struct iovec iov = { (void *)(uintptr_t)data, len };
+	unsigned char d[1][32];
 
-	if (!ecap_frame_valid_type(type) || len > ECAP_FRAME_MAX)
-		ecap_errx(ECAP_EXIT_ERR, "%s: cannot write frame '%s' of %zu bytes", w->name,
-		    type, len);
-	memcpy(hdr, type, 4);
-	hdr[4] = len >> 24;
-	hdr[5] = len >> 16;
-	hdr[6] = len >> 8;
-	hdr[7] = len;
+	memcpy(d[0], digest, 32);
+	ecap_frame_writev(w, type, &iov, 1, d);
+}
+
+void
+ecap_frame_writer_skip(struct ecap_frame_writer *w, const char *type, size_t len,
+    const unsigned char digest[32])
+{
+	unsigned char rec[ECAP_FRAME_RECORD];
+
 	make_record(rec, type, (uint32_t)len, digest);
 	ecap_sha256_update(&w->hash, rec, sizeof(rec));
-	/* One writev for header and payload, then whatever a short write left over. */
-	iov[0] = (struct iovec){ hdr, sizeof(hdr) };
-	iov[1] = (struct iovec){ (void *)(uintptr_t)data, len };
-	for (;;) {
-		ssize_t n = writev(w->fd, iov, len ? 2 : 1);
-
-		if (n >= 0) {
-			done = n;
-			break;
-		}
-		if (errno != EINTR)
-			ecap_err(ECAP_EXIT_ERR, "%s: write", w->name);
-	}
-	if (done < sizeof(hdr)) {
-		ecap_writeall(w->fd, hdr + done, sizeof(hdr) - done, w->name);
-		done = sizeof(hdr);
-	}
-	ecap_writeall(w->fd, (const unsigned char *)data + (done - sizeof(hdr)),
-	    total - done, w->name);
-	w->off += total;
+	w->off += ECAP_FRAME_HDR + len;
 }
 
 void

@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 
 #include "sha256.h"
 
@@ -99,6 +100,8 @@ struct ecap_frame_reader {
 	size_t qhead, qlen, qcap;
 	unsigned char *buf;		/* payload buffer */
 	size_t cap;
+	unsigned char *into;		/* the next payload's buffer instead, or NULL */
+	size_t intocap;
 	unsigned char in[65536];	/* read-ahead from fd */
 	size_t inlen, inpos;
 	int state;			/* 0 before ECAP, 1 inside, 2 after END, 3 failed */
@@ -150,6 +153,13 @@ void ecap_frame_reader_defer(struct ecap_frame_reader *r, const char *types);
  */
 int ecap_frame_reader_digest(struct ecap_frame_reader *r, const unsigned char digest[32]);
 
+/*
+ * Read the payload of the next frame into the cap bytes at dst instead of
+ * the reader's own buffer (f->data then points to dst), when it fits: large
+ * reads then go from the descriptor straight to dst.  For one read only.
+ */
+void ecap_frame_reader_into(struct ecap_frame_reader *r, void *dst, size_t cap);
+
 /* Read the whole stream; on error end the program with "NAME: FILE: offset N: what" (exit 2). */
 int ecap_frame_xread(struct ecap_frame_reader *r, struct ecap_frame *f);
 
@@ -180,6 +190,20 @@ void ecap_frame_write(struct ecap_frame_writer *w, const char *type, const void 
 /* The same, with the payload's digest SHA-256(0x00 || data) already known (32 bytes). */
 void ecap_frame_write_digest(struct ecap_frame_writer *w, const char *type, const void *data,
     size_t len, const unsigned char digest[32]);
+/*
+ * n frames of one type in as few writev(2) calls as can take them: frame k's
+ * payload is payload[k], its digest digest[k].
+ */
+void ecap_frame_writev(struct ecap_frame_writer *w, const char *type, const struct iovec *payload,
+    size_t n, const unsigned char (*digest)[32]);
+/*
+ * Account for a frame of len payload bytes with digest SHA-256(0x00 ||
+ * payload) that was written at this point of the stream by other means (at
+ * its offset, through another writer): it joins the stream hash and w->off
+ * steps over it; nothing is written.
+ */
+void ecap_frame_writer_skip(struct ecap_frame_writer *w, const char *type, size_t len,
+    const unsigned char digest[32]);
 void ecap_frame_checkpoint(struct ecap_frame_writer *w);
 void ecap_frame_end(struct ecap_frame_writer *w);
 

@@ -784,15 +784,69 @@ meta: purpose=test"
 	done
 }
 
-@test "a file (sealed in two passes) and a pipe (spooled) give the same reproducible capsule" {
+@test "one pass, two passes and the spool give the same reproducible capsule, signed or not" {
 	make -s -C "$T_ROOT" t/data/wasm/hello.wasm
 	w="$T_ROOT/t/data/wasm/hello.wasm"
+	ssh-keygen -q -t ed25519 -N '' -f ed
+	ssh-keygen -q -t ecdsa -b 256 -N '' -f ec
 	export SOURCE_DATE_EPOCH=5
-	for pg in 64 100 65536; do
-		ecap-seal --key-file k --reproducible --page-size "$pg" -o from-file "$w"
-		cat "$w" | ecap-seal --key-file k --reproducible --page-size "$pg" > from-pipe
-		cmp from-file from-pipe
-		run -0 ecap-open --key-file k --raw from-file
-		ecap-open --key-file k --raw from-file | cmp - "$w"
+	for sign in "" "--sign ed" "--sign ec"; do
+		for pg in 64 100 65536; do
+			# A file into a file: one pass (ECDSA: two); into a pipe: two; a pipe: spooled.
+			ecap-seal --key-file k $sign --reproducible --page-size "$pg" -o one "$w"
+			ecap-seal --key-file k $sign --reproducible --page-size "$pg" "$w" > one-stdout
+			ecap-seal --key-file k $sign --reproducible --page-size "$pg" "$w" | cat > two
+			cat "$w" | ecap-seal --key-file k $sign --reproducible --page-size "$pg" > spooled
+			cmp one one-stdout
+			cmp one two
+			cmp one spooled
+			ecap-open --key-file k --raw one | cmp - "$w"
+			[[ -z $sign ]] || ecap-inspect --verify one > /dev/null
+		done
 	done
+	# One pass seeks past the header to write the pages, and back; two passes do not seek.
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+		strace -o tr -e trace=lseek ecap-seal --key-file k --sign ed "$w" > one
+	grep -q '^lseek(1, [1-9][0-9]*, SEEK_SET)' tr
+	grep -q '^lseek(1, 0, SEEK_SET)' tr
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+		strace -o tr -e trace=lseek ecap-seal --key-file k --sign ec "$w" > two
+	! grep -q '^lseek(1, [0-9]*, SEEK_SET)' tr
 }
+
+@test "one pass: more pages than one TABL frame holds, the same as two passes" {
+	# 524288 leaf hashes fill a TABL frame; pages of 64 bytes need three frames here.
+	prng $((64 * 1100000 + 5)) 9 > big
+	export SOURCE_DATE_EPOCH=5
+	ecap-seal --key-file k --reproducible --page-size 64 -o one big
+	ecap-seal --key-file k --reproducible --page-size 64 big | cat > two
+	cmp one two
+	[[ $(ecap-inspect one | grep '^pages:') == "pages: 1100001" ]]
+	ecap-open --key-file k --raw one | cmp - big
+}
+
+@test "into standard output: after what is already there, and appended with >>" {
+	{ echo before; ecap-seal --key-file k p; echo after; } > out
+	[[ $(head -c 7 out) == before && $(tail -c 6 out) == after ]]
+	tail -c +8 out | head -c -6 | ecap-open --key-file k --raw - | cmp - p
+	echo before > app
+	ecap-seal --key-file k p >> app
+	tail -c +8 app | ecap-open --key-file k --raw - | cmp - p
+}
+
+@test "the payload's own file as the output: refused, the file unchanged" {
+	cp p p.orig
+	run --separate-stderr -2 sh -c 'ecap-seal --key-file k p 1<> p'
+	[[ $stderr == "ecap-seal: p: input file is output file" ]]
+	cmp p p.orig
+	run --separate-stderr -2 sh -c 'ecap-seal --key-file k p >> p'
+	[[ $stderr == "ecap-seal: p: input file is output file" ]]
+	cmp p p.orig
+}
+
+@test "a file whose size says 0 but that has bytes (/proc) is sealed whole" {
+	[[ -r /proc/version && ! -s /proc/version ]] || skip "no /proc/version of size 0"
+	ecap-seal --key-file k -o c /proc/version
+	ecap-open --key-file k --raw c | cmp - /proc/version
+}
+
