@@ -34,7 +34,8 @@ FUZZ_PROOF_SRC = \
 	lib/err.c \
 	lib/merkle.c \
 	lib/parallel.c \
-	lib/sha256.c
+	lib/sha256.c \
+	lib/xio.c
 
 # The SSH targets need the whole crypto link (BearSSL for P-256, hogweed for Ed25519),
 # and libgit2 for the config file that can name allowed signers (lib/config.c).
