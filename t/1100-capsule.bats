@@ -850,3 +850,15 @@ meta: purpose=test"
 	ecap-open --key-file k --raw c | cmp - /proc/version
 }
 
+
+@test "a progress line on a terminal for a payload of 64 MiB or more; none in a pipe or for less" {
+	command -v script > /dev/null || skip "script(1) is not installed"
+	prng $((65 * 1048576)) 3 > big
+	script -qec "ecap-seal --key-file k -o c big" /dev/null > tty
+	grep -q 'ecap-seal: sealed 65 MiB' tty
+	ecap-open --key-file k --raw c | cmp - big
+	ecap-seal --key-file k -o c big 2> err
+	[[ ! -s err ]]
+	script -qec "ecap-seal --key-file k -o c p" /dev/null > tty
+	! grep -q 'sealed' tty
+}
