@@ -322,7 +322,7 @@ ecap_frame_reader_digest(struct ecap_frame_reader *r, const unsigned char digest
 int
 ecap_frame_read(struct ecap_frame_reader *r, struct ecap_frame *f)
 {
-	unsigned char hdr[ECAP_FRAME_HDR], pre[ECAP_SHA256_LEN], c;
+	unsigned char hdr[ECAP_FRAME_HDR], pre[ECAP_SHA256_LEN], c, *into;
 	char tbuf[16];
 	ssize_t got;
 	size_t have;
@@ -377,8 +377,10 @@ again:
 
 	/* The payload: grow the buffer only as data arrives, so a lying length costs nothing. */
 	have = 0;
-	if (r->into != NULL && f->len <= r->intocap) {
-		got = f->len ? take(r, r->into, f->len) : 0;
+	into = r->into != NULL && f->len <= r->intocap ? r->into : NULL;
+	r->into = NULL;
+	if (into != NULL) {
+		got = f->len ? take(r, into, f->len) : 0;
 		if (got < 0)
 			return ECAP_FRAME_EIO;
 		if ((size_t)got < f->len)
@@ -409,8 +411,7 @@ again:
 			    (unsigned long)f->len);
 		have += got;
 	}
-	f->data = r->into != NULL && f->len <= r->intocap ? r->into : r->buf;
-	r->into = NULL;
+	f->data = into != NULL ? into : r->buf;
 
 	if (memcmp(f->type, "ECAP", 4) == 0) {
 		if (r->state != 0)
